@@ -1,0 +1,44 @@
+# Kulturportal: the few commands people need. `make run` and `make test` set up everything.
+PYTHON ?= python3
+TOOLS := var/tools
+UV := $(TOOLS)/bin/uv
+UV_VERSION := 0.13.9
+MANAGE := $(UV) run --frozen python manage.py
+
+.PHONY: run install test test-fast lint format check-migrations messages clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+install: $(UV)
+	$(UV) sync --frozen
+
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
+	$(MANAGE) seed_demo
+	@echo "E-mail is printed here and kept as .eml files in var/mail/."
+	@echo "Kulturportalen: http://127.0.0.1:8000/"
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install
+	$(UV) run --frozen pytest
+
+lint: install
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+format: install
+	$(UV) run --frozen ruff format .
+	$(UV) run --frozen ruff check --fix .
+
+check-migrations: install
+	$(MANAGE) makemigrations --check --dry-run
+
+messages: install
+	$(MANAGE) makemessages -l en --no-obsolete -i ".venv/*" -i "var/*"
+	$(MANAGE) compilemessages -l en
+
+clean:
+	rm -rf var/db.sqlite3 var/mail var/static

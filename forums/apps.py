@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ForumsConfig(AppConfig):
+    name = "forums"
+    verbose_name = _("Överläggningar och nätverk")

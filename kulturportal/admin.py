@@ -1,0 +1,92 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from kulturportal.models import (
+    Municipality,
+    Organisation,
+    OutgoingEmail,
+    RoleAssignment,
+    RoleInvitation,
+    SubRegion,
+    User,
+)
+
+
+@admin.register(SubRegion)
+class SubRegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "meeting_town", "position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "sub_region"]
+    list_filter = ["sub_region"]
+    list_select_related = ["sub_region"]
+    search_fields = ["name", "code"]
+    readonly_fields = ["code"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "org_number", "host_municipality"]
+    list_filter = ["kind"]
+    list_select_related = ["host_municipality"]
+    search_fields = ["name", "org_number"]
+    filter_horizontal = ["co_financing_municipalities"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    autocomplete_fields = ["municipality", "organisation"]
+
+
+class UserCreationAdminForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email"]
+
+
+class UserChangeAdminForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = UserChangeAdminForm
+    add_form = UserCreationAdminForm
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
+    search_fields = ["email", "first_name", "last_name"]
+    inlines = [RoleAssignmentInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (
+            _("Personuppgifter"),
+            {"fields": ["first_name", "last_name", "phone", "preferred_language"]},
+        ),
+        (_("Behörighet"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Datum"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+@admin.register(RoleInvitation)
+class RoleInvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "role", "municipality", "organisation", "expires_at", "accepted_at"]
+    list_select_related = ["municipality", "organisation"]
+    readonly_fields = ["key_hash", "accepted_at", "accepted_by", "invited_by"]
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    list_display = ["to", "subject", "status", "attempts", "sent_at", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["to", "subject"]
+    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]

@@ -1,0 +1,162 @@
+"""Outgoing e-mail: render three templates, store a row, send it once from a task.
+
+Each message lives in templates/emails/ as <name>_subject.txt, <name>.txt and
+<name>.html, and is rendered in the recipient's language.
+"""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from kulturportal.models import OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+STALE_CLAIM_AFTER = timedelta(minutes=10)
+# smtplib's errors are OSErrors too; _is_transient tells a 4xx reply from a 5xx one.
+SENDING_ERRORS = OSError
+
+
+def render_email(name: str, context: dict, language: str = "sv") -> tuple[str, str, str]:
+    with translation.override(language):
+        subject = render_to_string(f"emails/{name}_subject.txt", context)
+        text = render_to_string(f"emails/{name}.txt", context)
+        html = render_to_string(f"emails/{name}.html", context)
+    return " ".join(subject.split()), text.strip(), html.strip()
+
+
+def queue_email(
+    *,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    dedupe_key: str | None = None,
+    headers: dict | None = None,
+) -> OutgoingEmail:
+    """Store the e-mail and send it from a task once the transaction has committed."""
+    if dedupe_key:
+        email, created = OutgoingEmail.objects.get_or_create(
+            dedupe_key=dedupe_key,
+            defaults={
+                "to": to,
+                "subject": subject,
+                "body_text": body_text,
+                "body_html": body_html,
+                "headers": headers or {},
+            },
+        )
+        if not created:
+            return email
+    else:
+        email = OutgoingEmail.objects.create(
+            to=to,
+            subject=subject,
+            body_text=body_text,
+            body_html=body_html,
+            headers=headers or {},
+        )
+    _dispatch_on_commit(email.pk)
+    return email
+
+
+def send_templated_email(
+    *, to: str, name: str, context: dict, language: str = "sv", dedupe_key: str | None = None
+) -> OutgoingEmail:
+    subject, text, html = render_email(name, context, language)
+    return queue_email(
+        to=to, subject=subject, body_text=text, body_html=html, dedupe_key=dedupe_key
+    )
+
+
+def _dispatch_on_commit(email_id: int) -> None:
+    from kulturportal.tasks import send_email
+
+    # robust: a broker that is down must not break the request; the sweep sends it later.
+    transaction.on_commit(lambda: send_email.delay(email_id), robust=True)
+
+
+class Deferred(Exception):
+    """Sending failed for a reason that may pass; try again later."""
+
+
+def deliver(email_id: int) -> None:
+    """Send one stored e-mail if it is still queued. Raises Deferred on a transient error."""
+    claimed = OutgoingEmail.objects.filter(pk=email_id, status=OutgoingEmail.Status.QUEUED).update(
+        status=OutgoingEmail.Status.SENDING,
+        claimed_at=timezone.now(),
+        attempts=F("attempts") + 1,
+    )
+    if claimed != 1:
+        return  # Sent, failed, or claimed by another worker: nothing to do.
+    email = OutgoingEmail.objects.get(pk=email_id)
+    try:
+        _build_message(email).send()
+    except SENDING_ERRORS as error:
+        _record_failure(email, error)
+    else:
+        OutgoingEmail.objects.filter(pk=email.pk).update(
+            status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error=""
+        )
+
+
+def _build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=email.from_email or settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        headers=email.headers,
+        connection=get_connection(timeout=settings.EMAIL_TIMEOUT),
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    return message
+
+
+def _is_transient(error: Exception) -> bool:
+    """A 4xx reply or a lost connection may pass; a 5xx reply will not."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in error.recipients.values())
+    return True
+
+
+def _record_failure(email: OutgoingEmail, error: Exception) -> None:
+    reason = f"{type(error).__name__}: {error}"[:1000]
+    retry = _is_transient(error) and email.attempts < settings.EMAIL_MAX_ATTEMPTS
+    delay = retry_delay(email.attempts)
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        status=OutgoingEmail.Status.QUEUED if retry else OutgoingEmail.Status.FAILED,
+        last_error=reason,
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+    )
+    logger.warning(
+        "E-mail %s to %s failed (attempt %s): %s", email.pk, email.to, email.attempts, reason
+    )
+    if retry:
+        raise Deferred(delay)
+
+
+def retry_delay(attempts: int) -> int:
+    """Exponential backoff: 30 s, 1 min, 2 min, … capped at 30 minutes."""
+    return min(30 * 2 ** max(attempts - 1, 0), 30 * 60)
+
+
+def dispatch_due() -> int:
+    """Re-queue claims left by a killed worker and dispatch everything that is due."""
+    OutgoingEmail.objects.stale_claims(STALE_CLAIM_AFTER).update(status=OutgoingEmail.Status.QUEUED)
+    from kulturportal.tasks import send_email
+
+    ids = list(OutgoingEmail.objects.due().values_list("pk", flat=True)[:5000])
+    for email_id in ids:
+        send_email.delay(email_id)
+    return len(ids)

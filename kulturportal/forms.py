@@ -1,0 +1,140 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+from kulturportal.models import Municipality, Organisation, Role, User
+
+
+class AccessibleFormRenderer(TemplatesSetting):
+    """Every form starts with an error summary that links to the fields in error.
+
+    Django itself ties each error to its field (aria-invalid, aria-describedby).
+    """
+
+    form_template_name = "forms/div.html"
+
+
+class SignupNameForm(forms.Form):
+    """The name fields allauth's sign-up form adds to e-mail and password."""
+
+    first_name = forms.CharField(
+        label=_("Förnamn"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Efternamn"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+
+    field_order = ["first_name", "last_name"]
+
+    def signup(self, request, user):
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+        user.save(update_fields=["first_name", "last_name"])
+
+
+class RoleInvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-postadress"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
+    role = forms.ChoiceField(label=_("Roll"), choices=Role.choices)
+    municipality = forms.ModelChoiceField(
+        label=_("Kommun"),
+        queryset=Municipality.objects.order_by("name"),
+        required=False,
+        help_text=_("För kommunala roller: kulturchef, politiker, tjänsteperson, samordnare."),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        help_text=_("För företrädare för en organisation."),
+    )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        data = super().clean()
+        role = data.get("role")
+        if role in Role.municipal():
+            if not data.get("municipality"):
+                self.add_error("municipality", _("Välj vilken kommun rollen gäller."))
+            data["organisation"] = None
+        elif role == Role.ORGANISATION_REPRESENTATIVE:
+            if not data.get("organisation"):
+                self.add_error("organisation", _("Välj vilken organisation personen företräder."))
+            data["municipality"] = None
+        elif role:
+            data["municipality"] = data["organisation"] = None
+        return data
+
+
+class AcceptInvitationForm(forms.Form):
+    """A newcomer's name and password when accepting a role invitation."""
+
+    first_name = forms.CharField(
+        label=_("Förnamn"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Efternamn"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Lösenord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Minst tio tecken. Undvik vanliga ord och lösenord som bara är siffror."),
+    )
+    password2 = forms.CharField(
+        label=_("Lösenord igen"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        data = super().clean()
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("Lösenorden är inte likadana."))
+        elif password1:
+            candidate = User(
+                email=self.email,
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Ditt lösenord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Skriv ditt lösenord för att bekräfta att du vill ta bort kontot."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Lösenordet stämmer inte."))
+        return password

@@ -1,0 +1,42 @@
+"""Who may do what, per object. Every view asks here; tests cover each role."""
+
+import rules
+
+from kulturportal.models import Role
+
+
+@rules.predicate
+def is_regional_official(user) -> bool:
+    return user.is_authenticated and user.has_role(Role.REGIONAL_OFFICIAL)
+
+
+@rules.predicate
+def is_culture_chief_of(user, municipality) -> bool:
+    return (
+        user.is_authenticated
+        and municipality is not None
+        and user.has_role(Role.CULTURE_CHIEF, municipality=municipality)
+    )
+
+
+@rules.predicate
+def represents_organisation(user, organisation) -> bool:
+    return (
+        user.is_authenticated
+        and organisation is not None
+        and user.has_role(Role.ORGANISATION_REPRESENTATIVE, organisation=organisation)
+    )
+
+
+@rules.predicate
+def has_any_role(user) -> bool:
+    return user.is_authenticated and bool(user.active_roles)
+
+
+# The culture chief registers her own municipality's priorities, and answers
+# referrals on its behalf; no one else does.
+rules.add_perm("kulturportal.edit_municipality_priorities", is_culture_chief_of)
+rules.add_perm("kulturportal.act_for_municipality", is_culture_chief_of)
+rules.add_perm("kulturportal.act_for_organisation", represents_organisation)
+rules.add_perm("kulturportal.invite_to_role", is_regional_official)
+rules.add_perm("kulturportal.manage_portal", is_regional_official)

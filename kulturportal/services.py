@@ -1,0 +1,114 @@
+"""Workflows of the shared core. Each owns its transaction; e-mail goes after commit."""
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from kulturportal.emails import send_templated_email
+from kulturportal.models import Municipality, Organisation, RoleAssignment, RoleInvitation, User
+
+
+class InvitationUnusable(Exception):
+    """The invitation link cannot be used; `reason` says why, for the page."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@transaction.atomic
+def invite_to_role(
+    *,
+    invited_by: User,
+    email: str,
+    role: str,
+    municipality: Municipality | None = None,
+    organisation: Organisation | None = None,
+) -> RoleInvitation:
+    key, key_hash = RoleInvitation.new_key()
+    invitation = RoleInvitation.objects.create(
+        email=email.lower(),
+        role=role,
+        municipality=municipality,
+        organisation=organisation,
+        key_hash=key_hash,
+        invited_by=invited_by,
+        expires_at=RoleInvitation.default_expiry(),
+    )
+    existing = User.objects.filter(email__iexact=email).first()
+    send_templated_email(
+        to=invitation.email,
+        name="role_invitation",
+        context={
+            "invitation": invitation,
+            "invited_by": invited_by,
+            "url": settings.SITE_URL + reverse("accept_invitation", args=[key]),
+            "valid_days": settings.ROLE_INVITATION_VALID_DAYS,
+        },
+        language=existing.preferred_language if existing else "sv",
+    )
+    return invitation
+
+
+def find_usable_invitation(key: str, *, for_update: bool = False) -> RoleInvitation:
+    invitations = RoleInvitation.objects.find_by_key(key)
+    if for_update:
+        invitations = invitations.select_for_update(of=("self",))
+    invitation = invitations.first()
+    if invitation is None:
+        raise InvitationUnusable("unknown")
+    if invitation.accepted_at:
+        raise InvitationUnusable("used")
+    if invitation.is_expired():
+        raise InvitationUnusable("expired")
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(
+    *,
+    key: str,
+    user: User | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    password: str = "",
+) -> User:
+    """Give the role to `user`, or to a new account made from the name and password."""
+    invitation = find_usable_invitation(key, for_update=True)
+    if user is None:
+        user = User.objects.create_user(
+            email=invitation.email,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+        )
+    # Following the link proves the address belongs to this person.
+    EmailAddress.objects.update_or_create(
+        user=user,
+        email=invitation.email,
+        defaults={
+            "verified": True,
+            "primary": not EmailAddress.objects.filter(user=user, primary=True)
+            .exclude(email=invitation.email)
+            .exists(),
+        },
+    )
+    RoleAssignment.objects.get_or_create(
+        user=user,
+        role=invitation.role,
+        municipality=invitation.municipality,
+        organisation=invitation.organisation,
+        ends_on=None,
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    return user
+
+
+@transaction.atomic
+def delete_account(*, user: User) -> None:
+    """Remove the person and their roles; invitations they sent keep no link to them."""
+    user.delete()

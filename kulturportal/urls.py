@@ -1,0 +1,31 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from kulturportal import views
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Kulturportalen"
+admin.site.site_title = "Kulturportalen"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("kommuner/", views.municipality_list, name="municipality_list"),
+    path("kommuner/<slug:slug>/", views.municipality_detail, name="municipality_detail"),
+    path("min-sida/", views.my_page, name="my_page"),
+    path("hantera/inbjudningar/", views.invite_person, name="invite_person"),
+    path("konto/inbjudan/<str:key>/", views.accept_invitation, name="accept_invitation"),
+    path("konto/mina-uppgifter/", views.export_my_data, name="export_my_data"),
+    path("konto/radera/", views.delete_account, name="delete_account"),
+    path("konto/", include("allauth.urls")),
+    path("tillganglighet/", views.accessibility, name="accessibility"),
+    path("personuppgifter/", views.privacy, name="privacy"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

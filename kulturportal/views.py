@@ -1,0 +1,258 @@
+import json
+
+import redis
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connections
+from django.db.models import Prefetch
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from kulturportal import services
+from kulturportal.forms import AcceptInvitationForm, DeleteAccountForm, RoleInvitationForm
+from kulturportal.middleware import management_page
+from kulturportal.models import (
+    Municipality,
+    Role,
+    RoleAssignment,
+    RoleInvitation,
+    SubRegion,
+    User,
+)
+from kulturportal.text import swedish_sort_key
+
+
+def home(request):
+    return render(
+        request,
+        "kulturportal/home.html",
+        {
+            "sub_regions": SubRegion.objects.all(),
+            "municipality_count": Municipality.objects.count(),
+        },
+    )
+
+
+def municipality_list(request):
+    municipalities = sorted(
+        Municipality.objects.for_listing(),
+        key=lambda m: (m.sub_region.position, swedish_sort_key(m.name)),
+    )
+    return render(
+        request,
+        "kulturportal/municipality_list.html",
+        {
+            "municipalities": municipalities,
+        },
+    )
+
+
+def municipality_detail(request, slug):
+    chiefs = RoleAssignment.objects.active().filter(role=Role.CULTURE_CHIEF).select_related("user")
+    municipality = get_object_or_404(
+        Municipality.objects.select_related("sub_region").prefetch_related(
+            Prefetch("role_assignments", queryset=chiefs, to_attr="culture_chiefs"),
+            "hosted_institutions",
+        ),
+        slug=slug,
+    )
+    return render(
+        request,
+        "kulturportal/municipality_detail.html",
+        {
+            "municipality": municipality,
+            "may_edit_priorities": request.user.has_perm(
+                "kulturportal.edit_municipality_priorities", municipality
+            ),
+        },
+    )
+
+
+@login_required
+def my_page(request):
+    user = request.user
+    return render(
+        request,
+        "kulturportal/my_page.html",
+        {
+            "roles": user.active_roles,
+            "is_official": user.has_perm("kulturportal.manage_portal"),
+        },
+    )
+
+
+@login_required
+@management_page
+@require_http_methods(["GET", "POST"])
+def invite_person(request):
+    if not request.user.has_perm("kulturportal.invite_to_role"):
+        raise PermissionDenied
+    form = RoleInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitation = services.invite_to_role(invited_by=request.user, **form.cleaned_data)
+        messages.success(
+            request, _("Inbjudan har skickats till %(email)s.") % {"email": invitation.email}
+        )
+        return redirect("invite_person")
+    pending = RoleInvitation.objects.select_related("municipality", "organisation", "invited_by")
+    return render(
+        request,
+        "kulturportal/invite_person.html",
+        {
+            "form": form,
+            "invitations": pending[:50],
+            "valid_days": settings.ROLE_INVITATION_VALID_DAYS,
+        },
+    )
+
+
+INVITATION_PROBLEMS = {
+    "unknown": _(
+        "Länken fungerar inte. Kontrollera att du har kopierat hela länken från "
+        "e-postmeddelandet, eller be den som bjöd in dig att skicka en ny inbjudan."
+    ),
+    "used": _("Inbjudan har redan använts. Logga in för att se dina roller."),
+    "expired": _("Inbjudan har gått ut. Be den som bjöd in dig att skicka en ny."),
+}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request, key):
+    try:
+        invitation = services.find_usable_invitation(key)
+    except services.InvitationUnusable as problem:
+        return render(
+            request,
+            "kulturportal/invitation_problem.html",
+            {
+                "problem": INVITATION_PROBLEMS[problem.reason],
+            },
+            status=410 if problem.reason != "unknown" else 404,
+        )
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if existing:
+        return _accept_as_existing_user(request, key, invitation, existing)
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        user = services.accept_invitation(
+            key=key,
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+            password=form.cleaned_data["password1"],
+        )
+        return _welcome(request, user)
+    return render(
+        request,
+        "kulturportal/accept_invitation.html",
+        {
+            "invitation": invitation,
+            "form": form,
+        },
+    )
+
+
+def _accept_as_existing_user(request, key, invitation, existing):
+    if request.user != existing:
+        return render(
+            request,
+            "kulturportal/accept_invitation_login.html",
+            {
+                "invitation": invitation,
+                "signed_in_as_other": request.user.is_authenticated,
+            },
+        )
+    if request.method == "POST":
+        user = services.accept_invitation(key=key, user=existing)
+        return _welcome(request, user)
+    return render(request, "kulturportal/accept_invitation.html", {"invitation": invitation})
+
+
+def _welcome(request, user):
+    if not request.user.is_authenticated:
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, _("Välkommen! Din nya roll syns nedan."))
+    return redirect("my_page")
+
+
+def accessibility(request):
+    return render(request, "kulturportal/accessibility.html")
+
+
+def privacy(request):
+    return render(request, "kulturportal/privacy.html")
+
+
+@never_cache
+def healthz(request):
+    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    status = 200 if all(checks.values()) else 503
+    body = {name: "ok" if ok else "down" for name, ok in checks.items()}
+    return JsonResponse(body, status=status)
+
+
+def _database_ok() -> bool:
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:
+        return False
+
+
+def _broker_ok() -> bool:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return True  # Tasks run in-process: there is no broker to reach.
+    try:
+        client = redis.Redis.from_url(
+            settings.CELERY_BROKER_URL, socket_connect_timeout=1, socket_timeout=1
+        )
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+@login_required
+def export_my_data(request):
+    user = request.user
+    data = {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "phone": user.phone,
+        "preferred_language": user.preferred_language,
+        "date_joined": user.date_joined.isoformat(),
+        "roles": [
+            {
+                "role": a.get_role_display(),
+                "scope": a.scope_label(),
+                "starts_on": a.starts_on.isoformat(),
+                "ends_on": a.ends_on.isoformat() if a.ends_on else None,
+            }
+            for a in user.role_assignments.select_related("municipality", "organisation")
+        ],
+    }
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="mina-uppgifter.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.delete_account(user=request.user)
+        logout(request)
+        messages.success(request, _("Ditt konto och dina uppgifter är borttagna."))
+        return redirect("home")
+    return render(request, "kulturportal/delete_account.html", {"form": form})

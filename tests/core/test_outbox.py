@@ -1,0 +1,100 @@
+"""The outbox against a real SMTP server: each e-mail goes exactly once."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from kulturportal import emails
+from kulturportal.models import OutgoingEmail
+
+pytestmark = pytest.mark.django_db
+
+
+def _queued(to="kulturchef.lund@example.se"):
+    return OutgoingEmail.objects.create(
+        to=to, subject="Hej", body_text="Text", body_html="<p>Text</p>"
+    )
+
+
+def test_delivering_twice_sends_once(smtp_server):
+    email = _queued()
+    emails.deliver(email.pk)
+    emails.deliver(email.pk)
+    assert len(smtp_server.collector.to("kulturchef.lund@example.se")) == 1
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.SENT and email.attempts == 1
+
+
+def test_message_has_text_and_html(smtp_server):
+    emails.deliver(_queued().pk)
+    message = smtp_server.collector.messages[0]
+    assert message["Subject"] == "Hej"
+    assert {part.get_content_type() for part in message.walk()} >= {"text/plain", "text/html"}
+
+
+def test_server_down_keeps_the_email_queued_with_a_backoff(settings):
+    from tests.smtp import free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    email = _queued()
+    with pytest.raises(emails.Deferred):
+        emails.deliver(email.pk)
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.QUEUED
+    assert "ConnectionRefusedError" in email.last_error
+    assert email.next_attempt_at > timezone.now() + timedelta(seconds=20)
+
+
+def test_temporary_refusal_is_retried_then_delivered_once(smtp_server):
+    email = _queued()
+    smtp_server.collector.refuse_with = "451 Try again later"
+    with pytest.raises(emails.Deferred):
+        emails.deliver(email.pk)
+    smtp_server.collector.refuse_with = None
+    emails.deliver(email.pk)
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.SENT and email.attempts == 2
+    assert len(smtp_server.collector.messages) == 1
+
+
+def test_permanent_refusal_fails_with_the_reason(smtp_server):
+    email = _queued()
+    smtp_server.collector.refuse_with = "550 No such mailbox"
+    emails.deliver(email.pk)
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.FAILED
+    assert "550" in email.last_error
+
+
+def test_gives_up_after_the_attempt_limit(smtp_server, settings):
+    email = _queued()
+    smtp_server.collector.refuse_with = "451 Try again later"
+    OutgoingEmail.objects.filter(pk=email.pk).update(attempts=settings.EMAIL_MAX_ATTEMPTS - 1)
+    emails.deliver(email.pk)
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.FAILED
+
+
+def test_sweep_requeues_stale_claims_and_sends_them(smtp_server):
+    email = _queued()
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        status=OutgoingEmail.Status.SENDING, claimed_at=timezone.now() - timedelta(hours=1)
+    )
+    assert emails.dispatch_due() == 1
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.SENT
+
+
+def test_queue_email_with_the_same_key_queues_once(django_capture_on_commit_callbacks, smtp_server):
+    with django_capture_on_commit_callbacks(execute=True):
+        emails.queue_email(to="a@example.se", subject="S", body_text="B", dedupe_key="k1")
+        emails.queue_email(to="a@example.se", subject="S", body_text="B", dedupe_key="k1")
+    assert OutgoingEmail.objects.count() == 1
+    assert len(smtp_server.collector.messages) == 1
+
+
+def test_retry_delay_grows_and_is_capped():
+    assert [emails.retry_delay(n) for n in (1, 2, 3)] == [30, 60, 120]
+    assert emails.retry_delay(50) == 30 * 60

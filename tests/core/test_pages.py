@@ -1,0 +1,57 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PAGES = [
+    "/",
+    "/kommuner/",
+    "/kommuner/lund/",
+    "/tillganglighet/",
+    "/personuppgifter/",
+    "/konto/login/",
+    "/konto/signup/",
+]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_page_has_one_h1_a_skip_link_and_landmarks(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert len(re.findall(r"<h1[ >]", html)) == 1
+    assert 'href="#main"' in html and '<main id="main"' in html
+    assert "<header" in html and "<footer" in html and "<nav" in html
+    assert '<html lang="sv">' in html
+
+
+def test_security_headers_on_every_response(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_english_switch_translates_the_page(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/kommuner/"})
+    assert response.url == "/kommuner/"
+    html = client.get("/kommuner/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Municipalities of Skåne" in html
+
+
+def test_404_page_is_in_swedish(client):
+    response = client.get("/finns-inte/")
+    assert response.status_code == 404
+    assert "Sidan finns inte" in response.content.decode()
+
+
+def test_my_page_needs_login(client):
+    response = client.get(reverse("my_page"))
+    assert response.status_code == 302
+    assert response.url.startswith("/konto/login/")
