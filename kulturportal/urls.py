@@ -1,5 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
@@ -10,7 +11,9 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Kulturportalen"
 admin.site.site_title = "Kulturportalen"
 
-urlpatterns = [
+# Swedish pages live at /…, their English versions at /en/…: a plain link switches language,
+# so public pages need no form (and no CSRF cookie) and can be cached.
+urlpatterns = i18n_patterns(
     path("", views.home, name="home"),
     path("kommuner/", views.municipality_list, name="municipality_list"),
     path("kommuner/<slug:slug>/", views.municipality_detail, name="municipality_detail"),
@@ -22,9 +25,11 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("personuppgifter/", views.privacy, name="privacy"),
-    path("healthz", views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
+urlpatterns += [
+    path("healthz", views.healthz, name="healthz"),
 ]
 
 if settings.DEBUG:

@@ -37,12 +37,12 @@ def test_security_headers_on_every_response(client):
     assert response["X-Frame-Options"] == "DENY"
 
 
-def test_english_switch_translates_the_page(client):
-    response = client.post(reverse("set_language"), {"language": "en", "next": "/kommuner/"})
-    assert response.url == "/kommuner/"
-    html = client.get("/kommuner/").content.decode()
+def test_english_switch_is_a_link_to_the_same_page_in_english(client):
+    assert 'href="/en/kommuner/" lang="en"' in client.get("/kommuner/").content.decode()
+    html = client.get("/en/kommuner/").content.decode()
     assert '<html lang="en">' in html
     assert "Municipalities of Skåne" in html
+    assert 'href="/kommuner/" lang="sv"' in html
 
 
 def test_404_page_is_in_swedish(client):
