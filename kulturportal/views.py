@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from kulturportal import services
+from kulturportal.caching import public_page
 from kulturportal.forms import AcceptInvitationForm, DeleteAccountForm, RoleInvitationForm
 from kulturportal.middleware import management_page
 from kulturportal.models import (
@@ -28,6 +29,7 @@ from kulturportal.models import (
 from kulturportal.text import swedish_sort_key
 
 
+@public_page
 def home(request):
     return render(
         request,
@@ -39,6 +41,7 @@ def home(request):
     )
 
 
+@public_page
 def municipality_list(request):
     municipalities = sorted(
         Municipality.objects.for_listing(),
@@ -53,6 +56,7 @@ def municipality_list(request):
     )
 
 
+@public_page
 def municipality_detail(request, slug):
     chiefs = RoleAssignment.objects.active().filter(role=Role.CULTURE_CHIEF).select_related("user")
     municipality = get_object_or_404(
@@ -181,10 +185,12 @@ def _welcome(request, user):
     return redirect("my_page")
 
 
+@public_page
 def accessibility(request):
     return render(request, "kulturportal/accessibility.html")
 
 
+@public_page
 def privacy(request):
     return render(request, "kulturportal/privacy.html")
 

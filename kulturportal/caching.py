@@ -1,0 +1,66 @@
+"""Whole-page cache for what anonymous visitors see, dropped whenever public data changes.
+
+Public pages are the same for every anonymous visitor in a language, so they are served
+from the shared cache. Any save or delete of a model shown on them bumps a generation
+number, which retires every cached page at once.
+"""
+
+from functools import wraps
+
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils.translation import get_language
+
+GENERATION_KEY = "public-pages:generation"
+# Saves that touch only these never change a public page (a login updates last_login).
+SILENT_FIELDS = {"last_login"}
+PAGE_TIMEOUT = 60 * 60
+
+
+def public_page(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        key = f"public-page:{_generation()}:{get_language()}:{request.get_full_path()}"
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type = cached
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.cookies:
+            cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+        return response
+
+    return wrapper
+
+
+def _cacheable(request) -> bool:
+    # A pending flash message ("you are logged out") must reach the person it is for.
+    return (
+        request.method == "GET"
+        and "messages" not in request.COOKIES
+        and not request.user.is_authenticated
+    )
+
+
+def _generation() -> int:
+    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+
+
+def invalidate_public_pages(update_fields=None, **kwargs) -> None:
+    if update_fields is not None and set(update_fields) <= SILENT_FIELDS:
+        return
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def connect_invalidation(*models, m2m_through=()) -> None:
+    for model in models:
+        post_save.connect(invalidate_public_pages, sender=model, weak=False)
+        post_delete.connect(invalidate_public_pages, sender=model, weak=False)
+    for through in m2m_through:
+        m2m_changed.connect(invalidate_public_pages, sender=through, weak=False)
