@@ -12,7 +12,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from kulturportal import services
 from kulturportal.caching import public_page
@@ -29,6 +29,7 @@ from kulturportal.models import (
 from kulturportal.text import swedish_sort_key
 
 
+@require_safe
 @public_page
 def home(request):
     return render(
@@ -41,6 +42,7 @@ def home(request):
     )
 
 
+@require_safe
 @public_page
 def municipality_list(request):
     municipalities = sorted(
@@ -56,6 +58,7 @@ def municipality_list(request):
     )
 
 
+@require_safe
 @public_page
 def municipality_detail(request, slug):
     chiefs = RoleAssignment.objects.active().filter(role=Role.CULTURE_CHIEF).select_related("user")
@@ -79,6 +82,7 @@ def municipality_detail(request, slug):
 
 
 @login_required
+@require_safe
 def my_page(request):
     user = request.user
     return render(
@@ -185,16 +189,19 @@ def _welcome(request, user):
     return redirect("my_page")
 
 
+@require_safe
 @public_page
 def accessibility(request):
     return render(request, "kulturportal/accessibility.html")
 
 
+@require_safe
 @public_page
 def privacy(request):
     return render(request, "kulturportal/privacy.html")
 
 
+@require_safe
 @never_cache
 def healthz(request):
     checks = {"database": _database_ok(), "broker": _broker_ok()}
@@ -225,6 +232,7 @@ def _broker_ok() -> bool:
 
 
 @login_required
+@require_safe
 def export_my_data(request):
     user = request.user
     data = {

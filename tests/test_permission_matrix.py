@@ -1,0 +1,147 @@
+"""Every URL of the project × every persona → the answer each must get, for GET and POST.
+
+A new URL without a row here fails `test_every_url_has_a_row`. Answers: a status code,
+L (redirect to the login page) or R (another redirect, e.g. a logged-in person sent on
+from the login page). Columns follow PERSONAS.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+PERSONAS = [
+    "anonymous",
+    "nobody",  # logged in, no role
+    "official",  # regional official
+    "lund_chief",
+    "malmo_chief",  # the same role, another municipality
+    "ystad_politician",
+    "folk_high_school_rep",
+    "other_org_rep",  # the same role, another organisation
+]
+
+KWARGS = {
+    "municipality_detail": {"slug": "lund"},
+    "accept_invitation": {"key": "not-a-real-key"},
+    "account_confirm_email": {"key": "not-a-real-key"},
+    "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
+}
+
+PUBLIC = "200 200 200 200 200 200 200 200"
+READ_ONLY = "405 405 405 405 405 405 405 405"
+LOGGED_IN = "L   200 200 200 200 200 200 200"
+LOGGED_IN_READ_ONLY = "L   405 405 405 405 405 405 405"
+OFFICIALS = "L   403 200 403 403 403 403 403"
+ENTRANCE = "200 R   R   R   R   R   R   R"  # pages for the logged-out; the logged-in move on
+LOGGED_IN_REDIRECT = "L   R   R   R   R   R   R   R"
+NOT_FOUND = "404 404 404 404 404 404 404 404"
+LOGGED_IN_NOT_FOUND = "L   404 404 404 404 404 404 404"
+
+#        url name                              GET                   POST
+MATRIX = {
+    "home": (PUBLIC, READ_ONLY),
+    "municipality_list": (PUBLIC, READ_ONLY),
+    "municipality_detail": (PUBLIC, READ_ONLY),
+    "accessibility": (PUBLIC, READ_ONLY),
+    "privacy": (PUBLIC, READ_ONLY),
+    "healthz": (PUBLIC, READ_ONLY),
+    "my_page": (LOGGED_IN, LOGGED_IN_READ_ONLY),
+    "export_my_data": (LOGGED_IN, LOGGED_IN_READ_ONLY),
+    "delete_account": (LOGGED_IN, LOGGED_IN),
+    "invite_person": (OFFICIALS, OFFICIALS),
+    "accept_invitation": (NOT_FOUND, NOT_FOUND),
+    "account_login": (ENTRANCE, ENTRANCE),
+    "account_signup": (ENTRANCE, ENTRANCE),
+    "account_request_login_code": (ENTRANCE, ENTRANCE),
+    "account_confirm_login_code": (LOGGED_IN_REDIRECT, LOGGED_IN_REDIRECT),
+    "account_logout": ("R   200 200 200 200 200 200 200", "R   R   R   R   R   R   R   R"),
+    "account_inactive": (PUBLIC, READ_ONLY),
+    "account_reauthenticate": (LOGGED_IN, LOGGED_IN),
+    "account_email": (LOGGED_IN, LOGGED_IN_REDIRECT),
+    "account_email_verification_sent": (PUBLIC, READ_ONLY),
+    "account_confirm_email": (PUBLIC, NOT_FOUND),
+    "account_change_password": (LOGGED_IN, LOGGED_IN),
+    "account_set_password": (LOGGED_IN_REDIRECT, LOGGED_IN_REDIRECT),
+    "account_reset_password": (PUBLIC, PUBLIC),
+    "account_reset_password_done": (PUBLIC, READ_ONLY),
+    "account_reset_password_from_key": (PUBLIC, PUBLIC),
+    "account_reset_password_from_key_done": (PUBLIC, READ_ONLY),
+    "mfa_index": (LOGGED_IN, LOGGED_IN_READ_ONLY),
+    "mfa_authenticate": (LOGGED_IN_REDIRECT, LOGGED_IN_REDIRECT),
+    "mfa_reauthenticate": (LOGGED_IN_REDIRECT, LOGGED_IN_REDIRECT),
+    "mfa_activate_totp": (LOGGED_IN_REDIRECT, LOGGED_IN_REDIRECT),
+    "mfa_deactivate_totp": (LOGGED_IN_NOT_FOUND, LOGGED_IN_NOT_FOUND),
+    "mfa_view_recovery_codes": (LOGGED_IN_NOT_FOUND, LOGGED_IN_READ_ONLY),
+    "mfa_generate_recovery_codes": (LOGGED_IN_REDIRECT, LOGGED_IN_REDIRECT),
+    "mfa_download_recovery_codes": (LOGGED_IN_NOT_FOUND, LOGGED_IN_NOT_FOUND),
+}
+
+# Django's admin has a URL per model and action; these stand for all of them. Officials are
+# staff and may change reference data, but not people (that goes through invitations).
+ADMIN_MATRIX = {
+    "admin:index": "L   403 200 403 403 403 403 403",
+    "admin:kulturportal_municipality_changelist": "L   403 200 403 403 403 403 403",
+    "admin:kulturportal_organisation_changelist": "L   403 200 403 403 403 403 403",
+    "admin:kulturportal_user_changelist": "L   403 403 403 403 403 403 403",
+}
+
+
+def _url_names(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _url_names(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_has_a_row():
+    names = set(_url_names(get_resolver().url_patterns))
+    assert None not in names and "None" not in names, "every URL pattern needs a name"
+    project_names = {n for n in names if not n.startswith("admin:")}
+    assert project_names == set(MATRIX), "add a row to MATRIX for each new URL"
+    assert set(ADMIN_MATRIX) <= names
+
+
+def _answer(response) -> str:
+    if response.status_code == 302:
+        return "L" if response.url.startswith(reverse("account_login")) else "R"
+    return str(response.status_code)
+
+
+def _expected(row: str) -> dict:
+    return dict(zip(PERSONAS, row.split(), strict=True))
+
+
+@pytest.fixture
+def log_in_as(client, request, demo):
+    def log_in(persona):
+        client.logout()
+        if persona != "anonymous":
+            client.force_login(request.getfixturevalue(persona))
+        return client
+
+    return log_in
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_answer_for_each_persona(name, persona, log_in_as):
+    url = reverse(name, kwargs=KWARGS.get(name, {}))
+    get_row, post_row = MATRIX[name]
+    client = log_in_as(persona)
+    assert _answer(client.get(url)) == _expected(get_row)[persona], f"GET {url} as {persona}"
+    client = log_in_as(persona)
+    assert _answer(client.post(url)) == _expected(post_row)[persona], f"POST {url} as {persona}"
+
+
+def _final_answer(response) -> str:
+    """The admin sends people through its own login page first; judge where they end up."""
+    if response.redirect_chain and response.request["PATH_INFO"] == reverse("account_login"):
+        return "L"
+    return str(response.status_code)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(ADMIN_MATRIX))
+def test_admin_answer_for_each_persona(name, persona, log_in_as):
+    response = log_in_as(persona).get(reverse(name), follow=True)
+    assert _final_answer(response) == _expected(ADMIN_MATRIX[name])[persona]
