@@ -1,4 +1,4 @@
-"""Every URL of the project × every persona → the answer each must get, for GET and POST.
+"""Every URL of the project, for every persona, → the answer each must get, for GET and POST.
 
 A new URL without a row here fails `test_every_url_has_a_row`. Answers: a status code,
 L (redirect to the login page) or R (another redirect, e.g. a logged-in person sent on
