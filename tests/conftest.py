@@ -137,3 +137,37 @@ def smtp_server(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield server
     server.stop()
+
+
+@pytest.fixture
+def count_queries(client):
+    """Database queries one GET makes, uncached; the cache's own table doesn't count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(path: str) -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200, path
+        return len([q for q in captured if "kulturportal_cache" not in q["sql"]])
+
+    return count
+
+
+@pytest.fixture
+def assert_flat_queries(count_queries):
+    """Render a page with N rows of its data, then with 10×N: the query count must not move.
+
+    `grow(k)` adds k more rows of whatever the page lists.
+    """
+
+    def check(path: str, grow, n: int = 3) -> int:
+        grow(n)
+        small = count_queries(path)
+        grow(9 * n)
+        large = count_queries(path)
+        assert small == large, f"{path}: {small} queries with {n} rows, {large} with {10 * n}"
+        return small
+
+    return check

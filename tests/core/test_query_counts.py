@@ -1,0 +1,102 @@
+"""Every list page makes the same number of queries with ten times the data."""
+
+import itertools
+
+import pytest
+
+from kulturportal.models import (
+    Municipality,
+    Organisation,
+    OrganisationKind,
+    Role,
+    RoleAssignment,
+    RoleInvitation,
+    SubRegion,
+    User,
+)
+
+pytestmark = pytest.mark.django_db
+_serial = itertools.count()
+
+
+def _people(k, role, **scope):
+    for _ in range(k):
+        n = next(_serial)
+        user = User.objects.create(email=f"person{n}@example.se", first_name="P", last_name=str(n))
+        RoleAssignment.objects.create(user=user, role=role, **scope)
+
+
+def test_municipality_list(assert_flat_queries):
+    # Skåne has 33 municipalities; unused codes in county 12 stand in for growth.
+    free_codes = (
+        c
+        for c in (f"12{i:02d}" for i in range(100))
+        if not Municipality.objects.filter(code=c).exists()
+    )
+
+    def grow(k):
+        for sub_region, code in zip(
+            itertools.cycle(SubRegion.objects.all()), itertools.islice(free_codes, k), strict=False
+        ):
+            Municipality.objects.create(
+                code=code,
+                name=f"Test {code}",
+                slug=f"test-{code}",
+                official_name=f"Test {code}",
+                sub_region=sub_region,
+            )
+
+    assert_flat_queries("/kommuner/", grow)
+
+
+def test_municipality_page(assert_flat_queries, lund):
+    def grow(k):
+        _people(k, Role.CULTURE_CHIEF, municipality=lund)
+        for _ in range(k):
+            n = next(_serial)
+            Organisation.objects.create(
+                name=f"Institution {n}",
+                slug=f"inst-{n}",
+                kind=OrganisationKind.CULTURAL_INSTITUTION,
+                host_municipality=lund,
+            )
+
+    assert_flat_queries("/kommuner/lund/", grow)
+
+
+def test_my_page(client, assert_flat_queries, lund_chief):
+    client.force_login(lund_chief)
+    municipalities = itertools.cycle(Municipality.objects.exclude(code="1281"))
+
+    def grow(k):
+        for _ in range(k):
+            RoleAssignment.objects.create(
+                user=lund_chief, role=Role.MUNICIPAL_OFFICIAL, municipality=next(municipalities)
+            )
+
+    assert_flat_queries("/min-sida/", grow)
+
+
+def test_invitation_list(client, assert_flat_queries, official, lund):
+    client.force_login(official)
+
+    def grow(k):
+        for _ in range(k):
+            _key, key_hash = RoleInvitation.new_key()
+            RoleInvitation.objects.create(
+                email=f"ny{next(_serial)}@example.se",
+                role=Role.CULTURE_CHIEF,
+                municipality=lund,
+                key_hash=key_hash,
+                invited_by=official,
+                expires_at=RoleInvitation.default_expiry(),
+            )
+
+    assert_flat_queries("/hantera/inbjudningar/", grow)
+
+
+def test_home(assert_flat_queries):
+    def grow(k):
+        _people(k, Role.REGIONAL_POLITICIAN)
+
+    assert_flat_queries("/", grow)
