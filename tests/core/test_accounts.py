@@ -79,7 +79,7 @@ def test_repeated_failed_logins_are_rate_limited(client, lund_chief, password):
         response = client.post(
             reverse("account_login"), {"login": lund_chief.email, "password": "fel-losenord"}
         )
-        assert "felaktigt" in response.content.decode()
+        assert "E-postadressen eller lösenordet är fel" in response.content.decode()
     # The sixth try is refused even with the right password.
     response = client.post(
         reverse("account_login"), {"login": lund_chief.email, "password": password}
