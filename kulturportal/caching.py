@@ -16,6 +16,7 @@ GENERATION_KEY = "public-pages:generation"
 # Saves that touch only these never change a public page (a login updates last_login).
 SILENT_FIELDS = {"last_login"}
 PAGE_TIMEOUT = 60 * 60
+KEPT_HEADERS = ["Content-Type", "Content-Disposition"]
 
 
 def public_page(view):
@@ -26,11 +27,12 @@ def public_page(view):
         key = f"public-page:{_generation()}:{get_language()}:{request.get_full_path()}"
         cached = cache.get(key)
         if cached is not None:
-            content, content_type = cached
-            return HttpResponse(content, content_type=content_type)
+            content, headers = cached
+            return HttpResponse(content, headers=headers)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.cookies:
-            cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+            headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
+            cache.set(key, (response.content, headers), PAGE_TIMEOUT)
         return response
 
     return wrapper

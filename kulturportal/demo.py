@@ -126,3 +126,11 @@ def _scope(role: str, scope: str | None) -> dict:
     if role == Role.ORGANISATION_REPRESENTATIVE:
         return {"organisation": Organisation.objects.get(name=scope)}
     return {}
+
+
+@transaction.atomic
+def seed_demo_meetings() -> None:
+    """Networks, a draft sub-regional round to send, and a scheduled annual deliberation."""
+    from forums.demo import seed_forums
+
+    seed_forums()

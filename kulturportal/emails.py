@@ -32,39 +32,34 @@ def render_email(name: str, context: dict, language: str = "sv") -> tuple[str, s
     return " ".join(subject.split()), text.strip(), html.strip()
 
 
-def queue_email(
-    *,
-    to: str,
-    subject: str,
-    body_text: str,
-    body_html: str = "",
-    dedupe_key: str | None = None,
-    headers: dict | None = None,
-) -> OutgoingEmail:
-    """Store the e-mail and send it from a task once the transaction has committed."""
-    if dedupe_key:
-        email, created = OutgoingEmail.objects.get_or_create(
-            dedupe_key=dedupe_key,
-            defaults={
-                "to": to,
-                "subject": subject,
-                "body_text": body_text,
-                "body_html": body_html,
-                "headers": headers or {},
-            },
+def queue_email(*, to: str, subject: str, body_text: str, **fields) -> OutgoingEmail:
+    """Store the e-mail and send it from a task once the transaction has committed.
+
+    With a `dedupe_key`, a second call for the same key queues nothing new.
+    """
+    email = OutgoingEmail(to=to, subject=subject, body_text=body_text, **fields)
+    return queue_emails([email])[0]
+
+
+def queue_emails(emails: list[OutgoingEmail]) -> list[OutgoingEmail]:
+    """Store many e-mails in one go; those whose dedupe_key exists already are left alone."""
+    keyed = [email for email in emails if email.dedupe_key]
+    unkeyed = [email for email in emails if not email.dedupe_key]
+    existing = set(
+        OutgoingEmail.objects.filter(dedupe_key__in=[e.dedupe_key for e in keyed]).values_list(
+            "dedupe_key", flat=True
         )
-        if not created:
-            return email
-    else:
-        email = OutgoingEmail.objects.create(
-            to=to,
-            subject=subject,
-            body_text=body_text,
-            body_html=body_html,
-            headers=headers or {},
-        )
-    _dispatch_on_commit(email.pk)
-    return email
+    )
+    new = [email for email in keyed if email.dedupe_key not in existing] + unkeyed
+    created = OutgoingEmail.objects.bulk_create(new, batch_size=500)
+    if created and created[0].pk is None:  # Backends that return no ids (none of ours).
+        created = list(OutgoingEmail.objects.filter(dedupe_key__in=[e.dedupe_key for e in new]))
+    _dispatch_on_commit([email.pk for email in created])
+    by_key = {
+        email.dedupe_key: email
+        for email in OutgoingEmail.objects.filter(dedupe_key__in=[e.dedupe_key for e in keyed])
+    }
+    return [by_key[email.dedupe_key] if email.dedupe_key else email for email in emails]
 
 
 def send_templated_email(
@@ -76,11 +71,19 @@ def send_templated_email(
     )
 
 
-def _dispatch_on_commit(email_id: int) -> None:
-    from kulturportal.tasks import send_email
+def _dispatch_on_commit(email_ids: list[int]) -> None:
+    if not email_ids:
+        return
+    from kulturportal.tasks import dispatch_emails, send_email
+
+    def dispatch():
+        if len(email_ids) == 1:
+            send_email.delay(email_ids[0])
+        else:
+            dispatch_emails.delay(email_ids)
 
     # robust: a broker that is down must not break the request; the sweep sends it later.
-    transaction.on_commit(lambda: send_email.delay(email_id), robust=True)
+    transaction.on_commit(dispatch, robust=True)
 
 
 class Deferred(Exception):
@@ -118,6 +121,12 @@ def _build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    if email.calendar:
+        # As an alternative part with its method, Outlook and Google show it as an invitation;
+        # the attached file serves clients that only look at attachments.
+        method = email.calendar_method or "REQUEST"
+        message.attach_alternative(email.calendar, f"text/calendar; method={method}")
+        message.attach("invite.ics", email.calendar, "application/ics")
     return message
 
 

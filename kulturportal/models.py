@@ -264,8 +264,8 @@ class Role(models.TextChoices):
         }
 
 
-_REGIONAL_ROLES = [r.value for r in Role.regional()]
-_MUNICIPAL_ROLES = [r.value for r in Role.municipal()]
+_REGIONAL_ROLES = sorted(r.value for r in Role.regional())
+_MUNICIPAL_ROLES = sorted(r.value for r in Role.municipal())
 # Each role is tied to exactly one kind of scope: the region, a municipality or an organisation.
 ROLE_SCOPE_CONDITION = (
     Q(role__in=_REGIONAL_ROLES, municipality__isnull=True, organisation__isnull=True)
@@ -432,6 +432,9 @@ class OutgoingEmail(TimestampedModel):
     body_html = models.TextField(_("HTML"), blank=True)
     from_email = models.CharField(_("avsändare"), max_length=300, blank=True)
     headers = models.JSONField(default=dict, blank=True)
+    # An iCalendar invitation (text/calendar) and its iTIP method: REQUEST or CANCEL.
+    calendar = models.TextField(blank=True)
+    calendar_method = models.CharField(max_length=10, blank=True)
     # A caller that must never queue the same message twice names it here.
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     status = models.CharField(

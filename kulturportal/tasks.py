@@ -14,3 +14,10 @@ def send_email(self, email_id: int) -> None:
 @shared_task
 def dispatch_queued_email() -> int:
     return emails.dispatch_due()
+
+
+@shared_task(acks_late=True)
+def dispatch_emails(email_ids: list[int]) -> None:
+    """Fan a batch out to one task per e-mail, so each retries on its own."""
+    for email_id in email_ids:
+        send_email.delay(email_id)

@@ -7,13 +7,16 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connections
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from forums.models import Meeting
+from forums.views import my_invitations
 from kulturportal import services
 from kulturportal.caching import public_page
 from kulturportal.forms import AcceptInvitationForm, DeleteAccountForm, RoleInvitationForm
@@ -36,6 +39,9 @@ def home(request):
         request,
         "kulturportal/home.html",
         {
+            "upcoming_meetings": Meeting.objects.public()
+            .filter(ends_at__gte=timezone.now())
+            .for_listing()[:5],
             "sub_regions": SubRegion.objects.all(),
             "municipality_count": Municipality.objects.count(),
         },
@@ -74,6 +80,11 @@ def municipality_detail(request, slug):
         "kulturportal/municipality_detail.html",
         {
             "municipality": municipality,
+            "meetings": Meeting.objects.public()
+            .filter(Q(host_municipality=municipality) | Q(invitations__municipality=municipality))
+            .filter(ends_at__gte=timezone.now())
+            .distinct()
+            .for_listing()[:10],
             "may_edit_priorities": request.user.has_perm(
                 "kulturportal.edit_municipality_priorities", municipality
             ),
@@ -90,6 +101,7 @@ def my_page(request):
         "kulturportal/my_page.html",
         {
             "roles": user.active_roles,
+            "invitations": my_invitations(user),
             "is_official": user.has_perm("kulturportal.manage_portal"),
         },
     )

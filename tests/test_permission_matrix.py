@@ -24,7 +24,28 @@ KWARGS = {
     "accept_invitation": {"key": "not-a-real-key"},
     "account_confirm_email": {"key": "not-a-real-key"},
     "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
+    "forums:forum_feed": {"forum_type": "arlig"},
+    "forums:network_detail": {"slug": "kulturchefsnatverk-skane"},
+    "forums:network_feed": {"slug": "kulturchefsnatverk-skane"},
+    "forums:meeting_list": {},
+    "forums:meeting_create": {},
+    "forums:network_list": {},
 }
+
+
+def _forum_kwargs(name: str, world: dict) -> dict:
+    """Arguments for the forum URLs: the demo's scheduled, public annual deliberation."""
+    meeting = world["meeting"]
+    by_name = {
+        "forums:audience_rule_delete": {"pk": meeting.pk, "rule_pk": world["rule"].pk},
+        "forums:document_download": {"pk": meeting.pk, "document_pk": world["document"].pk},
+        "forums:invitation_resend": {"pk": meeting.pk, "invitation_pk": world["invitation"].pk},
+        "forums:reply": {"signed_token": world["invitation"].reply_path().split("/")[-2]},
+    }
+    if name in by_name:
+        return by_name[name]
+    return {"pk": meeting.pk}
+
 
 PUBLIC = "200 200 200 200 200 200 200 200"
 READ_ONLY = "405 405 405 405 405 405 405 405"
@@ -73,6 +94,35 @@ MATRIX = {
     "mfa_view_recovery_codes": (LOGGED_IN_NOT_FOUND, LOGGED_IN_READ_ONLY),
     "mfa_generate_recovery_codes": (LOGGED_IN_REDIRECT, LOGGED_IN_REDIRECT),
     "mfa_download_recovery_codes": (LOGGED_IN_NOT_FOUND, LOGGED_IN_NOT_FOUND),
+    # Forums: the public side
+    "forums:meeting_list": (PUBLIC, READ_ONLY),
+    "forums:meeting_detail": (PUBLIC, READ_ONLY),
+    "forums:forum_feed": (PUBLIC, READ_ONLY),
+    "forums:network_feed": (PUBLIC, READ_ONLY),
+    "forums:document_download": (PUBLIC, READ_ONLY),
+    "forums:minutes_file": (NOT_FOUND, READ_ONLY),  # nothing published yet
+    "forums:reply": (PUBLIC, PUBLIC),  # the personal link works for whoever holds it
+    # Forums: networks are for their members and officials
+    "forums:network_list": (LOGGED_IN, LOGGED_IN_READ_ONLY),
+    "forums:network_detail": ("L   404 200 200 200 404 404 404", LOGGED_IN_READ_ONLY),
+    # Forums: management is for regional officials
+    "forums:meeting_create": (OFFICIALS, OFFICIALS),
+    "forums:meeting_manage": (OFFICIALS, LOGGED_IN_READ_ONLY),
+    "forums:meeting_edit": (OFFICIALS, OFFICIALS),
+    "forums:meeting_audience": (OFFICIALS, OFFICIALS),
+    "forums:audience_rule_delete": (LOGGED_IN_READ_ONLY, "L   403 R   403 403 403 403 403"),
+    "forums:meeting_send": (OFFICIALS, "L   403 R   403 403 403 403 403"),
+    "forums:meeting_cancel": (OFFICIALS, "L   403 R   403 403 403 403 403"),
+    "forums:document_upload": (LOGGED_IN_READ_ONLY, "L   403 400 403 403 403 403 403"),
+    "forums:meeting_replies": (OFFICIALS, LOGGED_IN_READ_ONLY),
+    "forums:replies_csv": (OFFICIALS, LOGGED_IN_READ_ONLY),
+    "forums:replies_xlsx": (OFFICIALS, LOGGED_IN_READ_ONLY),
+    "forums:invitation_resend": (LOGGED_IN_READ_ONLY, "L   403 R   403 403 403 403 403"),
+    "forums:meeting_badges": (OFFICIALS, LOGGED_IN_READ_ONLY),
+    "forums:meeting_attendance": (OFFICIALS, "L   403 R   403 403 403 403 403"),
+    "forums:minutes_edit": (OFFICIALS, OFFICIALS),
+    # Only the appointed adjuster (Lund's culture chief) reviews the minutes.
+    "forums:minutes_review": ("L   404 404 200 404 404 404 404", "L   404 404 R   404 404 404 404"),
 }
 
 # Django's admin has a URL per model and action; these stand for all of them. Officials are
@@ -112,6 +162,31 @@ def _expected(row: str) -> dict:
 
 
 @pytest.fixture
+def world(demo, lund_chief, settings, tmp_path):
+    """The demo's meetings, with a document, an audience rule and minutes to review."""
+    from django.core.files.base import ContentFile
+
+    from forums.demo import seed_forums
+    from forums.models import Adjustment, Meeting, MeetingDocument, Minutes
+
+    settings.MEDIA_ROOT = tmp_path
+    seed_forums()
+    meeting = Meeting.objects.get(title="Årlig kulturpolitisk överläggning")
+    document = MeetingDocument(
+        meeting=meeting, title="Underlag", content_type="application/pdf", size=9
+    )
+    document.file.save("underlag.pdf", ContentFile(b"%PDF-1.4\n"))
+    minutes = Minutes.objects.create(meeting=meeting, text="Anteckningar")
+    Adjustment.objects.create(minutes=minutes, adjuster=lund_chief)
+    return {
+        "meeting": meeting,
+        "rule": meeting.audience_rules.first(),
+        "document": document,
+        "invitation": meeting.invitations.get(email=lund_chief.email),
+    }
+
+
+@pytest.fixture
 def log_in_as(client, request, demo):
     def log_in(persona):
         client.logout()
@@ -124,8 +199,11 @@ def log_in_as(client, request, demo):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_answer_for_each_persona(name, persona, log_in_as):
-    url = reverse(name, kwargs=KWARGS.get(name, {}))
+def test_answer_for_each_persona(name, persona, log_in_as, world):
+    kwargs = KWARGS.get(name)
+    if kwargs is None and name.startswith("forums:"):
+        kwargs = _forum_kwargs(name, world)
+    url = reverse(name, kwargs=kwargs or {})
     get_row, post_row = MATRIX[name]
     client = log_in_as(persona)
     assert _answer(client.get(url)) == _expected(get_row)[persona], f"GET {url} as {persona}"

@@ -1,7 +1,12 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from kulturportal.demo import DEMO_PASSWORD, seed_demo_people, seed_reference_data
+from kulturportal.demo import (
+    DEMO_PASSWORD,
+    seed_demo_meetings,
+    seed_demo_people,
+    seed_reference_data,
+)
 
 
 class Command(BaseCommand):
@@ -20,6 +25,7 @@ class Command(BaseCommand):
             )
         seed_reference_data()
         logins = seed_demo_people()
+        seed_demo_meetings()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data in place. Logins (password: {DEMO_PASSWORD}):")
         )

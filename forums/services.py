@@ -1,0 +1,546 @@
+"""Workflows of the dialogue: schedule, invite, change, cancel, reply, remind, publish minutes.
+
+Each owns its transaction. E-mail is written to the outbox in the same transaction as the
+change that causes it, and sent by a task after commit.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from forums import ical
+from forums.models import (
+    Adjustment,
+    Audience,
+    ForumType,
+    Invitation,
+    Meeting,
+    Minutes,
+    NetworkMembership,
+)
+from kulturportal.emails import queue_emails, render_email
+from kulturportal.models import (
+    OrganisationKind,
+    OutgoingEmail,
+    Role,
+    RoleAssignment,
+    User,
+)
+
+REMINDER_DAYS = (7, 1)
+
+
+class ReplyRefused(Exception):
+    """The reply cannot be taken; the message says why, for the person replying."""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str = ""
+    user_id: int | None = None
+    municipality_id: int | None = None
+    organisation_id: int | None = None
+
+
+# --- Audience ---------------------------------------------------------------------------
+
+
+def parse_pasted_emails(text: str) -> tuple[list[str], list[str]]:
+    """Addresses one per line (or separated by commas); returns (addresses, problems).
+
+    Each problem names its line, so the official can mend just that line.
+    """
+    addresses, problems, seen = [], [], set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        for raw in line.replace(";", ",").split(","):
+            address = raw.strip().strip("<>").lower()
+            if not address:
+                continue
+            try:
+                validate_email(address)
+            except ValidationError:
+                problems.append(
+                    _("Rad %(line)s: ”%(address)s” är inte en e-postadress.")
+                    % {"line": number, "address": raw.strip()}
+                )
+                continue
+            if address in seen:
+                problems.append(
+                    _("Rad %(line)s: %(address)s står redan med.")
+                    % {"line": number, "address": address}
+                )
+                continue
+            seen.add(address)
+            addresses.append(address)
+    return addresses, problems
+
+
+def resolve_audience(meeting: Meeting) -> list[Recipient]:
+    """The union of the meeting's audience rules, one recipient per e-mail address."""
+    recipients: dict[str, Recipient] = {}
+    rules = meeting.audience_rules.prefetch_related("sub_regions", "people").select_related(
+        "network", "organisation"
+    )
+    for rule in rules:
+        for recipient in _resolve_rule(rule):
+            recipients.setdefault(recipient.email.lower(), recipient)
+    return sorted(recipients.values(), key=lambda r: (r.name.lower(), r.email))
+
+
+def _people_with_roles(roles, **filters) -> list[Recipient]:
+    assignments = (
+        RoleAssignment.objects.active()
+        .filter(role__in=roles, user__is_active=True, **filters)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    return [
+        Recipient(
+            email=a.user.email,
+            name=a.user.get_full_name(),
+            user_id=a.user_id,
+            municipality_id=a.municipality_id,
+            organisation_id=a.organisation_id,
+        )
+        for a in assignments
+    ]
+
+
+def _resolve_rule(rule) -> list[Recipient]:
+    kind = rule.kind
+    if kind == Audience.CULTURE_CHIEFS:
+        return _people_with_roles([Role.CULTURE_CHIEF])
+    if kind == Audience.MUNICIPAL_POLITICIANS:
+        sub_regions = list(rule.sub_regions.all())
+        filters = {"municipality__sub_region__in": sub_regions} if sub_regions else {}
+        return _people_with_roles([Role.MUNICIPAL_POLITICIAN], **filters)
+    if kind == Audience.REGIONAL_POLITICIANS:
+        return _people_with_roles([Role.REGIONAL_POLITICIAN])
+    if kind == Audience.NETWORK:
+        return network_members(rule.network)
+    if kind == Audience.BODY:
+        members = rule.organisation.members.values("organisation")
+        return _people_with_roles(
+            [Role.ORGANISATION_REPRESENTATIVE],
+            organisation__in=[
+                *members.values_list("organisation", flat=True),
+                rule.organisation_id,
+            ],
+        )
+    if kind == Audience.CO_FINANCIERS:
+        municipalities = rule.organisation.co_financing_municipalities.all()
+        return _people_with_roles(
+            [Role.CULTURE_CHIEF, Role.MUNICIPAL_POLITICIAN], municipality__in=municipalities
+        )
+    if kind == Audience.SKANES_KOMMUNER:
+        return _people_with_roles(
+            [Role.ORGANISATION_REPRESENTATIVE],
+            organisation__kind=OrganisationKind.MUNICIPAL_ASSOCIATION,
+        )
+    if kind == Audience.PEOPLE:
+        return [
+            Recipient(email=u.email, name=u.get_full_name(), user_id=u.pk)
+            for u in rule.people.all()
+        ]
+    if kind == Audience.EMAILS:
+        return [Recipient(email=address) for address in parse_pasted_emails(rule.emails)[0]]
+    raise ValueError(kind)
+
+
+def network_members(network) -> list[Recipient]:
+    if network.member_role:
+        return _people_with_roles([network.member_role])
+    memberships = (
+        NetworkMembership.objects.active()
+        .filter(network=network, user__is_active=True)
+        .select_related("user")
+    )
+    return [
+        Recipient(
+            email=m.user.email,
+            name=m.user.get_full_name(),
+            user_id=m.user_id,
+            municipality_id=m.municipality_id,
+        )
+        for m in memberships
+    ]
+
+
+# --- Scheduling and invitations ---------------------------------------------------------
+
+
+def validate_schedulable(meeting: Meeting, recipients: list[Recipient]) -> list[str]:
+    problems = []
+    if meeting.starts_at <= timezone.now():
+        problems.append(_("Mötet har redan börjat. Välj en tid i framtiden."))
+    if meeting.forum_type == ForumType.SUB_REGIONAL and not meeting.sessions.exists():
+        problems.append(_("En delregional överläggning behöver minst ett delmöte."))
+    if meeting.forum_type == ForumType.INSTITUTIONS and not meeting.institution_id:
+        problems.append(_("Välj vilken kulturinstitution överläggningen gäller."))
+    if not recipients:
+        problems.append(_("Målgruppen är tom. Lägg till minst en mottagare."))
+    return problems
+
+
+@transaction.atomic
+def schedule_and_invite(*, meeting: Meeting) -> int:
+    """Schedule a draft and invite its audience. Returns the number of invitations sent."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    recipients = resolve_audience(meeting)
+    problems = validate_schedulable(meeting, recipients)
+    if problems:
+        raise ValidationError(problems)
+    meeting.status = Meeting.Status.SCHEDULED
+    meeting.save(update_fields=["status", "updated_at"])
+    _create_invitations(meeting, recipients)
+    return _send_version(meeting)
+
+
+@transaction.atomic
+def invite_more(*, meeting: Meeting) -> int:
+    """After the audience grew: invite those not yet invited, with the current version."""
+    recipients = resolve_audience(meeting)
+    _create_invitations(meeting, recipients)
+    return _send_version(meeting)
+
+
+def _create_invitations(meeting: Meeting, recipients: list[Recipient]) -> None:
+    Invitation.objects.bulk_create(
+        [
+            Invitation(
+                meeting=meeting,
+                email=r.email.lower(),
+                name=r.name,
+                user_id=r.user_id,
+                municipality_id=r.municipality_id,
+                organisation_id=r.organisation_id,
+            )
+            for r in recipients
+        ],
+        ignore_conflicts=True,  # Already invited: the unique (meeting, email) keeps one.
+        batch_size=1000,
+    )
+
+
+MEETING_FIELDS_IN_CALENDAR = {"starts_at", "ends_at", "place", "online_url", "title"}
+
+
+@transaction.atomic
+def update_meeting(*, meeting: Meeting, changed: set[str]) -> int:
+    """Save an edited meeting; a scheduled one whose time or place changed is re-sent."""
+    # Status and sequence are the database's, never a stale copy's.
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting.status, meeting.sequence = current.status, current.sequence
+    calendar_changed = bool(changed & MEETING_FIELDS_IN_CALENDAR)
+    if meeting.status == Meeting.Status.SCHEDULED and calendar_changed:
+        meeting.sequence += 1
+    meeting.save()
+    if meeting.status == Meeting.Status.SCHEDULED and calendar_changed:
+        return _send_version(meeting)
+    return 0
+
+
+@transaction.atomic
+def cancel_meeting(*, meeting: Meeting) -> int:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    was_scheduled = meeting.status == Meeting.Status.SCHEDULED
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "sequence", "updated_at"])
+    return _send_version(meeting) if was_scheduled else 0
+
+
+def _send_version(meeting: Meeting) -> int:
+    """Queue this version of the meeting to every invitee who has not had it: exactly once."""
+    method = "CANCEL" if meeting.status == Meeting.Status.CANCELLED else "REQUEST"
+    invitations = list(meeting.invitations.select_related("municipality__sub_region", "session"))
+    meeting_context = _meeting_context(meeting)
+    emails = [_invitation_email(invitation, meeting_context, method) for invitation in invitations]
+    emails = queue_emails(emails)
+    for invitation, email in zip(invitations, emails, strict=True):
+        invitation.last_email = email
+    Invitation.objects.bulk_update(invitations, ["last_email"], batch_size=1000)
+    return len(emails)
+
+
+def _meeting_context(meeting: Meeting) -> dict:
+    # Prefetch once: the same agenda and sessions go into every e-mail.
+    meeting = Meeting.objects.prefetch_related("agenda_items", "sessions").get(pk=meeting.pk)
+    return {"meeting": meeting, "site_url": settings.SITE_URL}
+
+
+def _invitation_email(invitation: Invitation, context: dict, method: str) -> OutgoingEmail:
+    meeting = context["meeting"]
+    invitation.meeting = meeting
+    name = (
+        "meeting_cancelled"
+        if method == "CANCEL"
+        else ("meeting_updated" if meeting.sequence else "meeting_invitation")
+    )
+    language = invitation.user.preferred_language if invitation.user_id else "sv"
+    subject, text, html = render_email(
+        name,
+        {
+            **context,
+            "invitation": invitation,
+            "session": ical.session_for(invitation),
+            "reply_url": settings.SITE_URL + invitation.reply_path(),
+        },
+        language,
+    )
+    return OutgoingEmail(
+        to=invitation.email,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        calendar=ical.invitation_calendar(invitation, method=method),
+        calendar_method=method,
+        dedupe_key=f"meeting:{meeting.pk}:v{meeting.sequence}:{method}:{invitation.email}",
+    )
+
+
+def preview_email(meeting: Meeting, recipient: Recipient) -> tuple[str, str, str]:
+    """The exact e-mail the first recipient would get, rendered but not stored."""
+    invitation = Invitation(
+        meeting=meeting,
+        email=recipient.email,
+        name=recipient.name,
+        municipality_id=recipient.municipality_id,
+        token="forhandsvisning",  # noqa: S106 - a preview's link leads nowhere.
+    )
+    email = _invitation_email(invitation, _meeting_context(meeting), "REQUEST")
+    return email.subject, email.body_text, email.calendar
+
+
+@transaction.atomic
+def resend(*, invitation: Invitation) -> OutgoingEmail:
+    """Send the current version again to one invitee: a new row, never a re-send of the old."""
+    meeting = invitation.meeting
+    method = "CANCEL" if meeting.status == Meeting.Status.CANCELLED else "REQUEST"
+    email = _invitation_email(invitation, _meeting_context(meeting), method)
+    email.dedupe_key = None
+    email.save()
+    from kulturportal.emails import _dispatch_on_commit
+
+    _dispatch_on_commit([email.pk])
+    invitation.last_email = email
+    invitation.save(update_fields=["last_email", "updated_at"])
+    return email
+
+
+# --- Replies ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_reply(
+    *,
+    invitation: Invitation,
+    response: str,
+    session=None,
+    dietary_needs: str = "",
+    access_needs: str = "",
+    substitute_name: str = "",
+    substitute_email: str = "",
+) -> Invitation:
+    meeting = Meeting.objects.select_for_update().get(pk=invitation.meeting_id)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ReplyRefused(_("Mötet är inställt. Du behöver inte svara."))
+    if not meeting.is_open_for_replies():
+        raise ReplyRefused(_("Mötet har redan börjat, så svaret kan inte längre ändras."))
+    accepted = response == Invitation.Response.ACCEPTED
+    if meeting.is_sub_regional_round() and accepted and session is None:
+        raise ReplyRefused(_("Välj vilket av delmötena du kommer till."))
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    was_coming = invitation.response == Invitation.Response.ACCEPTED and not invitation.waitlisted
+    invitation.response = response
+    invitation.session = session if response == Invitation.Response.ACCEPTED else None
+    invitation.dietary_needs = dietary_needs
+    invitation.access_needs = access_needs
+    invitation.substitute_name = substitute_name
+    invitation.substitute_email = substitute_email
+    invitation.responded_at = timezone.now()
+    invitation.waitlisted = (
+        response == Invitation.Response.ACCEPTED and not was_coming and (meeting.is_full())
+    )
+    invitation.save()
+    if was_coming and response != Invitation.Response.ACCEPTED:
+        _promote_from_waiting_list(meeting)
+    return invitation
+
+
+def _promote_from_waiting_list(meeting: Meeting) -> None:
+    waiting = (
+        meeting.invitations.filter(response=Invitation.Response.ACCEPTED, waitlisted=True)
+        .order_by("responded_at")
+        .first()
+    )
+    if waiting is None or meeting.is_full():
+        return
+    waiting.waitlisted = False
+    waiting.save(update_fields=["waitlisted", "updated_at"])
+    subject, text, html = render_email(
+        "waiting_list_promoted",
+        {
+            "meeting": meeting,
+            "invitation": waiting,
+            "reply_url": settings.SITE_URL + waiting.reply_path(),
+        },
+        _language(waiting),
+    )
+    queue_emails(
+        [
+            OutgoingEmail(
+                to=waiting.email,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                dedupe_key=f"promoted:{waiting.pk}:{timezone.now():%Y%m%d%H%M%S}",
+            )
+        ]
+    )
+
+
+def _language(invitation: Invitation) -> str:
+    return invitation.user.preferred_language if invitation.user_id else "sv"
+
+
+# --- Reminders ------------------------------------------------------------------------------
+
+
+def send_due_reminders(now=None) -> int:
+    """Reminders 7 and 1 days before the start: to those who haven't answered, and to those
+    coming. Keyed by the start time, so a moved meeting reminds again at its new time."""
+    now = now or timezone.now()
+    count = 0
+    horizon = now + timedelta(days=max(REMINDER_DAYS))
+    meetings = Meeting.objects.filter(
+        status=Meeting.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=horizon
+    )
+    for meeting in meetings:
+        for days in REMINDER_DAYS:
+            if meeting.starts_at - timedelta(days=days) <= now:
+                count += _remind(meeting, days)
+    return count
+
+
+@transaction.atomic
+def _remind(meeting: Meeting, days: int) -> int:
+    invitations = meeting.invitations.filter(
+        Q(response=Invitation.Response.NEEDS_ACTION)
+        | Q(response=Invitation.Response.ACCEPTED, waitlisted=False)
+    ).select_related("user", "session")
+    emails = []
+    stamp = meeting.starts_at.strftime("%Y%m%d%H%M")
+    for invitation in invitations:
+        kind = "coming" if invitation.response == Invitation.Response.ACCEPTED else "unanswered"
+        subject, text, html = render_email(
+            f"reminder_{kind}",
+            {
+                "meeting": meeting,
+                "invitation": invitation,
+                "days": days,
+                "session": invitation.session,
+                "reply_url": settings.SITE_URL + invitation.reply_path(),
+            },
+            _language(invitation),
+        )
+        emails.append(
+            OutgoingEmail(
+                to=invitation.email,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                dedupe_key=f"reminder:{invitation.pk}:{days}d:{kind}:{stamp}",
+            )
+        )
+    before = OutgoingEmail.objects.filter(dedupe_key__in=[e.dedupe_key for e in emails]).count()
+    queue_emails(emails)
+    return len(emails) - before
+
+
+# --- Attendance and minutes ------------------------------------------------------------------
+
+
+@transaction.atomic
+def mark_attendance(*, meeting: Meeting, present_ids: set[int]) -> None:
+    meeting.invitations.update(attended=False)
+    meeting.invitations.filter(pk__in=present_ids).update(attended=True)
+    if meeting.status == Meeting.Status.SCHEDULED and meeting.starts_at <= timezone.now():
+        meeting.status = Meeting.Status.HELD
+        meeting.save(update_fields=["status", "updated_at"])
+
+
+@transaction.atomic
+def send_minutes_for_review(*, minutes: Minutes, adjusters: list[User]) -> None:
+    minutes.status = Minutes.Status.IN_REVIEW
+    minutes.save(update_fields=["status", "updated_at"])
+    minutes.adjustments.exclude(adjuster__in=adjusters).delete()
+    for adjuster in adjusters:
+        Adjustment.objects.get_or_create(minutes=minutes, adjuster=adjuster)
+    emails = []
+    for adjuster in adjusters:
+        subject, text, html = render_email(
+            "minutes_review",
+            {
+                "meeting": minutes.meeting,
+                "site_url": settings.SITE_URL,
+            },
+            adjuster.preferred_language,
+        )
+        emails.append(
+            OutgoingEmail(
+                to=adjuster.email,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                dedupe_key=f"minutes-review:{minutes.pk}:{adjuster.pk}:{minutes.updated_at.timestamp()}",
+            )
+        )
+    queue_emails(emails)
+
+
+@transaction.atomic
+def approve_minutes(*, minutes: Minutes, adjuster: User) -> bool:
+    """Record the adjuster's approval; publishes when every adjuster has approved."""
+    Adjustment.objects.filter(minutes=minutes, adjuster=adjuster).update(approved_at=timezone.now())
+    if not minutes.adjustments.filter(approved_at__isnull=True).exists():
+        publish_minutes(minutes=minutes)
+        return True
+    return False
+
+
+@transaction.atomic
+def publish_minutes(*, minutes: Minutes) -> int:
+    minutes.status = Minutes.Status.PUBLISHED
+    minutes.published_at = timezone.now()
+    minutes.save(update_fields=["status", "published_at", "updated_at"])
+    meeting = minutes.meeting
+    emails = []
+    for invitation in meeting.invitations.select_related("user"):
+        subject, text, html = render_email(
+            "minutes_published",
+            {
+                "meeting": meeting,
+                "site_url": settings.SITE_URL,
+            },
+            _language(invitation),
+        )
+        emails.append(
+            OutgoingEmail(
+                to=invitation.email,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                dedupe_key=f"minutes:{minutes.pk}:{invitation.email}",
+            )
+        )
+    queue_emails(emails)
+    return len(emails)

@@ -1,0 +1,797 @@
+import csv
+from collections import Counter
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from openpyxl import Workbook
+
+from forums import ical, services
+from forums.forms import (
+    AgendaFormSet,
+    AudienceRuleForm,
+    DocumentForm,
+    MeetingFilterForm,
+    MeetingForm,
+    MinutesForm,
+    ReplyForm,
+    SessionFormSet,
+    session_initial,
+)
+from forums.models import (
+    Audience,
+    ForumType,
+    Invitation,
+    Meeting,
+    MeetingDocument,
+    Minutes,
+    Network,
+)
+from kulturportal.caching import public_page
+from kulturportal.middleware import management_page
+from kulturportal.models import Municipality
+
+# --- Access helpers: outsiders get 404, not a hint ---------------------------------------------
+
+
+def _meeting_for_viewer(request, pk) -> Meeting:
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("network", "host_municipality", "institution"), pk=pk
+    )
+    if not request.user.has_perm("forums.view_meeting", meeting):
+        raise Http404
+    return meeting
+
+
+def _require_official(request) -> None:
+    if not request.user.has_perm("forums.manage_meetings"):
+        raise PermissionDenied
+
+
+def _meeting_for_official(request, pk) -> Meeting:
+    _require_official(request)
+    return get_object_or_404(Meeting.objects.select_related("network", "institution"), pk=pk)
+
+
+# --- Public side ----------------------------------------------------------------------------
+
+
+@require_safe
+@public_page
+def meeting_list(request):
+    networks = Network.objects.order_by("name")
+    meetings = Meeting.objects.visible_to(request.user).for_listing()
+    years = sorted({d.year for d in meetings.dates("starts_at", "year")}, reverse=True)
+    form = MeetingFilterForm(request.GET or None, years=years, networks=networks)
+    if form.is_valid():
+        meetings = _filtered(meetings, form.cleaned_data)
+    now = timezone.now()
+    meetings = list(meetings)
+    return render(
+        request,
+        "forums/meeting_list.html",
+        {
+            "form": form,
+            "upcoming": [m for m in meetings if m.ends_at >= now],
+            "past": [m for m in meetings if m.ends_at < now][::-1],
+            "forum_types": ForumType.choices,
+            "may_manage": request.user.has_perm("forums.manage_meetings"),
+        },
+    )
+
+
+def _filtered(meetings, data):
+    kind = data.get("typ") or ""
+    if kind.startswith("natverk-"):
+        meetings = meetings.filter(network__slug=kind.removeprefix("natverk-"))
+    elif kind:
+        meetings = meetings.filter(forum_type=kind)
+    if data.get("ar"):
+        meetings = meetings.filter(starts_at__year=data["ar"])
+    if data.get("delregion"):
+        sub_region = data["delregion"]
+        meetings = meetings.filter(
+            Q(host_municipality__sub_region=sub_region) | Q(sessions__town=sub_region.meeting_town)
+        ).distinct()
+    return meetings
+
+
+@require_safe
+@public_page
+def meeting_detail(request, pk):
+    meeting = _meeting_for_viewer(request, pk)
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    my_invitation = None
+    if request.user.is_authenticated:
+        my_invitation = meeting.invitations.filter(user=request.user).first()
+    return render(
+        request,
+        "forums/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "sessions": meeting.sessions.all(),
+            "agenda": meeting.agenda_items.all(),
+            "documents": meeting.documents.all(),
+            "minutes": minutes if minutes and minutes.status == Minutes.Status.PUBLISHED else None,
+            "my_invitation": my_invitation,
+            "may_manage": request.user.has_perm("forums.manage_meetings"),
+        },
+    )
+
+
+@require_safe
+def document_download(request, pk, document_pk):
+    meeting = _meeting_for_viewer(request, pk)
+    document = get_object_or_404(MeetingDocument, pk=document_pk, meeting=meeting)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.file.name.rsplit("/", 1)[-1],
+        content_type=document.content_type,
+    )
+
+
+@require_safe
+def minutes_file(request, pk):
+    meeting = _meeting_for_viewer(request, pk)
+    minutes = get_object_or_404(Minutes, meeting=meeting, status=Minutes.Status.PUBLISHED)
+    if not minutes.file:
+        raise Http404
+    return FileResponse(
+        minutes.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"minnesanteckningar-{meeting.pk}.pdf",
+    )
+
+
+def _calendar_response(meetings, name: str) -> HttpResponse:
+    body = ical.feed_calendar(meetings.prefetch_related("agenda_items"), name=name)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="kulturportalen.ics"'
+    return response
+
+
+@require_safe
+@public_page
+def forum_feed(request, forum_type):
+    if forum_type not in ForumType.values:
+        raise Http404
+    meetings = Meeting.objects.public().filter(forum_type=forum_type)
+    return _calendar_response(meetings, f"Kulturportalen – {ForumType(forum_type).label}")
+
+
+@require_safe
+@public_page
+def network_feed(request, slug):
+    network = get_object_or_404(Network, slug=slug)
+    meetings = Meeting.objects.public().filter(network=network)
+    return _calendar_response(meetings, f"Kulturportalen – {network.name}")
+
+
+# --- Networks ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def network_list(request):
+    networks = Network.objects.order_by("form", "name")
+    visible = [n for n in networks if request.user.has_perm("forums.view_network", n)]
+    return render(
+        request,
+        "forums/network_list.html",
+        {
+            "networks": visible,
+            "feed_types": ForumType.choices,
+        },
+    )
+
+
+@login_required
+@require_safe
+def network_detail(request, slug):
+    network = get_object_or_404(Network, slug=slug)
+    if not request.user.has_perm("forums.view_network", network):
+        raise Http404
+    members = services.network_members(network)
+    municipalities = {
+        m.pk: m for m in Municipality.objects.filter(pk__in={r.municipality_id for r in members})
+    }
+    meetings = network.meetings.visible_to(request.user).for_listing().prefetch_related("documents")
+    return render(
+        request,
+        "forums/network_detail.html",
+        {
+            "network": network,
+            "members": [(r, municipalities.get(r.municipality_id)) for r in members],
+            "meetings": meetings,
+        },
+    )
+
+
+# --- Management ----------------------------------------------------------------------------
+
+
+@login_required
+@management_page
+@require_http_methods(["GET", "POST"])
+def meeting_create(request):
+    _require_official(request)
+    return _meeting_form(request, Meeting(organiser=request.user))
+
+
+@login_required
+@management_page
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, pk):
+    meeting = _meeting_for_official(request, pk)
+    if meeting.status == Meeting.Status.CANCELLED:
+        messages.error(request, _("Mötet är inställt och kan inte ändras."))
+        return redirect(meeting)
+    return _meeting_form(request, meeting)
+
+
+def _meeting_form(request, meeting):
+    data = request.POST if request.method == "POST" else None
+    form = MeetingForm(data, instance=meeting)
+    forum_type = data.get("forum_type", "") if data else meeting.forum_type
+    sessions = SessionFormSet(
+        data,
+        instance=meeting,
+        prefix="sessions",
+        forum_type=forum_type,
+        initial=session_initial() if meeting.pk is None else None,
+    )
+    if meeting.pk is None:
+        sessions.extra = 4
+    agenda = AgendaFormSet(data, instance=meeting, prefix="agenda")
+    if data and form.is_valid() and sessions.is_valid() and agenda.is_valid():
+        sent = _save_meeting(form, sessions, agenda)
+        if sent:
+            messages.success(
+                request,
+                _("Mötet är ändrat. Den uppdaterade inbjudan skickas till %(count)s inbjudna.")
+                % {"count": sent},
+            )
+        else:
+            messages.success(request, _("Mötet är sparat."))
+        return redirect("forums:meeting_manage", pk=form.instance.pk)
+    return render(
+        request,
+        "forums/meeting_form.html",
+        {
+            "form": form,
+            "sessions": sessions,
+            "agenda": agenda,
+            "meeting": meeting,
+        },
+    )
+
+
+@transaction.atomic
+def _save_meeting(form, sessions, agenda) -> int:
+    changed = set(form.changed_data)
+    meeting = form.save(commit=False)
+    is_new = meeting.pk is None
+    if is_new:
+        meeting.save()
+    sessions.instance = agenda.instance = meeting
+    if sessions.has_changed():
+        changed |= {"starts_at"}
+    sessions.save()
+    agenda.save()
+    if meeting.forum_type == ForumType.SUB_REGIONAL and meeting.sessions.exists():
+        _span_sessions(meeting)
+    return 0 if is_new else services.update_meeting(meeting=meeting, changed=changed)
+
+
+def _span_sessions(meeting: Meeting) -> None:
+    """A round runs from its first session's start to its last session's end."""
+    sessions = list(meeting.sessions.all())
+    meeting.starts_at = min(s.starts_at for s in sessions)
+    meeting.ends_at = max(s.ends_at for s in sessions)
+
+
+@login_required
+@management_page
+@require_safe
+def meeting_manage(request, pk):
+    meeting = _meeting_for_official(request, pk)
+    counts = Counter(meeting.invitations.values_list("response", flat=True))
+    return render(
+        request,
+        "forums/meeting_manage.html",
+        {
+            "meeting": meeting,
+            "rules": meeting.audience_rules.select_related(
+                "network", "organisation"
+            ).prefetch_related("sub_regions", "people"),
+            "invited": sum(counts.values()),
+            "coming": counts.get(Invitation.Response.ACCEPTED, 0),
+            "documents": meeting.documents.all(),
+            "document_form": DocumentForm(),
+        },
+    )
+
+
+@login_required
+@management_page
+@require_http_methods(["GET", "POST"])
+def meeting_audience(request, pk):
+    meeting = _meeting_for_official(request, pk)
+    form = AudienceRuleForm(request.POST or None, instance=None)
+    if request.method == "POST" and form.is_valid():
+        rule = form.save(commit=False)
+        rule.meeting = meeting
+        problems = getattr(form, "email_problems", [])
+        if rule.kind == Audience.EMAILS:
+            rule.emails = "\n".join(form.valid_emails)
+        if rule.kind != Audience.EMAILS or form.valid_emails:
+            rule.save()
+            form.save_m2m()
+        if not problems:
+            messages.success(request, _("Målgruppen är uppdaterad."))
+            return redirect("forums:meeting_audience", pk=meeting.pk)
+        # Keep only the lines to mend in the box; the good addresses are saved.
+        added = len(form.valid_emails)
+        form = AudienceRuleForm(
+            initial={
+                "kind": Audience.EMAILS,
+                "emails": _bad_lines(request.POST.get("emails", ""), form.valid_emails),
+            }
+        )
+        messages.warning(
+            request, _("%(count)s adresser lades till. Rätta raderna nedan.") % {"count": added}
+        )
+        return render(
+            request, "forums/meeting_audience.html", _audience_context(meeting, form, problems)
+        )
+    return render(request, "forums/meeting_audience.html", _audience_context(meeting, form, []))
+
+
+def _bad_lines(text: str, valid: list[str]) -> str:
+    good = set(valid)
+    lines = [line for line in text.splitlines() if line.strip().lower().strip("<>") not in good]
+    return "\n".join(line for line in lines if line.strip())
+
+
+def _audience_context(meeting, form, problems) -> dict:
+    recipients = services.resolve_audience(meeting)
+    return {
+        "meeting": meeting,
+        "form": form,
+        "email_problems": problems,
+        "rules": meeting.audience_rules.select_related("network", "organisation").prefetch_related(
+            "sub_regions", "people"
+        ),
+        "recipient_count": len(recipients),
+    }
+
+
+@login_required
+@management_page
+@require_POST
+def audience_rule_delete(request, pk, rule_pk):
+    meeting = _meeting_for_official(request, pk)
+    meeting.audience_rules.filter(pk=rule_pk).delete()
+    messages.success(request, _("Regeln är borttagen."))
+    return redirect("forums:meeting_audience", pk=meeting.pk)
+
+
+@login_required
+@management_page
+@require_http_methods(["GET", "POST"])
+def meeting_send(request, pk):
+    """The resolved list and the exact e-mail, then the send button."""
+    meeting = _meeting_for_official(request, pk)
+    recipients = services.resolve_audience(meeting)
+    problems = services.validate_schedulable(meeting, recipients)
+    if meeting.status != Meeting.Status.DRAFT:
+        problems = [p for p in problems if "tom" not in p] if recipients else problems
+    if request.method == "POST" and not problems:
+        return _send(request, meeting)
+    municipalities = {m.pk: m for m in Municipality.objects.all()}
+    already = set(meeting.invitations.values_list("email", flat=True))
+    preview = services.preview_email(meeting, recipients[0]) if recipients else None
+    return render(
+        request,
+        "forums/meeting_send.html",
+        {
+            "meeting": meeting,
+            "recipients": [
+                (r, municipalities.get(r.municipality_id), r.email in already) for r in recipients
+            ],
+            "new_count": sum(1 for r in recipients if r.email not in already),
+            "municipality_count": len({r.municipality_id for r in recipients if r.municipality_id}),
+            "preview": preview,
+            "problems": problems,
+        },
+    )
+
+
+def _send(request, meeting):
+    try:
+        if meeting.status == Meeting.Status.DRAFT:
+            sent = services.schedule_and_invite(meeting=meeting)
+        else:
+            sent = services.invite_more(meeting=meeting)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("forums:meeting_send", pk=meeting.pk)
+    messages.success(request, _("Inbjudan skickas till %(count)s mottagare.") % {"count": sent})
+    return redirect("forums:meeting_replies", pk=meeting.pk)
+
+
+@login_required
+@management_page
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request, pk):
+    meeting = _meeting_for_official(request, pk)
+    if request.method == "POST":
+        sent = services.cancel_meeting(meeting=meeting)
+        messages.success(
+            request,
+            _("Mötet är inställt. Avbokningen skickas till %(count)s inbjudna.") % {"count": sent},
+        )
+        return redirect(meeting)
+    return render(request, "forums/meeting_cancel.html", {"meeting": meeting})
+
+
+@login_required
+@management_page
+@require_POST
+def document_upload(request, pk):
+    meeting = _meeting_for_official(request, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        document = form.save(commit=False)
+        document.meeting = meeting
+        document.content_type = form.cleaned_data["file"].content_type_checked
+        document.size = form.cleaned_data["file"].size
+        document.save()
+        messages.success(request, _("Handlingen är uppladdad."))
+        return redirect("forums:meeting_manage", pk=meeting.pk)
+    counts = Counter(meeting.invitations.values_list("response", flat=True))
+    return render(
+        request,
+        "forums/meeting_manage.html",
+        {
+            "meeting": meeting,
+            "document_form": form,
+            "documents": meeting.documents.all(),
+            "rules": meeting.audience_rules.all(),
+            "invited": sum(counts.values()),
+            "coming": counts.get(Invitation.Response.ACCEPTED, 0),
+        },
+        status=400,
+    )
+
+
+# --- Replies: the officials' view -------------------------------------------------------------
+
+
+@login_required
+@management_page
+@require_safe
+def meeting_replies(request, pk):
+    meeting = _meeting_for_official(request, pk)
+    invitations = list(meeting.invitations.for_reply_list())
+    by_response = Counter(i.response for i in invitations)
+    coming = [i for i in invitations if i.response == Invitation.Response.ACCEPTED]
+    represented = {i.municipality_id for i in coming if i.municipality_id and not i.waitlisted}
+    return render(
+        request,
+        "forums/meeting_replies.html",
+        {
+            "meeting": meeting,
+            "invitations": invitations,
+            "counts": [
+                (label, by_response.get(value, 0)) for value, label in Invitation.Response.choices
+            ],
+            "waitlisted": sum(1 for i in coming if i.waitlisted),
+            "represented": len(represented),
+            "municipality_total": Municipality.objects.count(),
+            "by_municipality": _by_municipality(invitations),
+            "by_session": meeting.sessions.annotate(
+                coming=Count(
+                    "invitations",
+                    filter=Q(
+                        invitations__response=Invitation.Response.ACCEPTED,
+                        invitations__waitlisted=False,
+                    ),
+                )
+            )
+            if meeting.is_sub_regional_round()
+            else [],
+        },
+    )
+
+
+def _by_municipality(invitations) -> list[tuple[str, int, int]]:
+    rows: dict[str, list[int]] = {}
+    for invitation in invitations:
+        name = invitation.municipality.name if invitation.municipality else _("Övriga")
+        row = rows.setdefault(name, [0, 0])
+        row[0] += 1
+        if invitation.response == Invitation.Response.ACCEPTED and not invitation.waitlisted:
+            row[1] += 1
+    return [(name, invited, coming) for name, (invited, coming) in rows.items()]
+
+
+EXPORT_HEADERS = [
+    "Namn",
+    "E-post",
+    "Kommun",
+    "Organisation",
+    "Svar",
+    "Delmöte",
+    "Kost",
+    "Tillgänglighet",
+    "Ersättare",
+    "Väntelista",
+    "E-poststatus",
+]
+
+
+def _export_rows(meeting):
+    for i in meeting.invitations.for_reply_list():
+        yield [
+            i.name,
+            i.email,
+            i.municipality.name if i.municipality else "",
+            i.organisation.name if i.organisation else "",
+            i.get_response_display(),
+            i.session.town if i.session else "",
+            i.dietary_needs,
+            i.access_needs,
+            " ".join(filter(None, [i.substitute_name, i.substitute_email])),
+            _("ja") if i.waitlisted else "",
+            i.last_email.get_status_display() if i.last_email else "",
+        ]
+
+
+@login_required
+@management_page
+@require_safe
+def replies_csv(request, pk):
+    meeting = _meeting_for_official(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="svar-{meeting.pk}.csv"'
+    response.write("\ufeff")  # Excel reads UTF-8 only with the byte-order mark.
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(EXPORT_HEADERS)
+    writer.writerows(_export_rows(meeting))
+    return response
+
+
+@login_required
+@management_page
+@require_safe
+def replies_xlsx(request, pk):
+    meeting = _meeting_for_official(request, pk)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Svar"
+    sheet.append(EXPORT_HEADERS)
+    for row in _export_rows(meeting):
+        sheet.append(row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="svar-{meeting.pk}.xlsx"'
+    return response
+
+
+@login_required
+@management_page
+@require_safe
+def meeting_badges(request, pk):
+    meeting = _meeting_for_official(request, pk)
+    coming = meeting.invitations.for_reply_list().filter(
+        response=Invitation.Response.ACCEPTED, waitlisted=False
+    )
+    return render(request, "forums/meeting_badges.html", {"meeting": meeting, "coming": coming})
+
+
+@login_required
+@management_page
+@require_http_methods(["GET", "POST"])
+def meeting_attendance(request, pk):
+    meeting = _meeting_for_official(request, pk)
+    if request.method == "POST":
+        present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+        services.mark_attendance(meeting=meeting, present_ids=present)
+        messages.success(request, _("Närvaron är sparad."))
+        return redirect("forums:meeting_attendance", pk=meeting.pk)
+    invitations = meeting.invitations.for_reply_list().filter(
+        Q(response=Invitation.Response.ACCEPTED) | Q(attended=True)
+    )
+    return render(
+        request,
+        "forums/meeting_attendance.html",
+        {
+            "meeting": meeting,
+            "invitations": invitations,
+        },
+    )
+
+
+@login_required
+@management_page
+@require_POST
+def invitation_resend(request, pk, invitation_pk):
+    meeting = _meeting_for_official(request, pk)
+    invitation = get_object_or_404(Invitation, pk=invitation_pk, meeting=meeting)
+    services.resend(invitation=invitation)
+    messages.success(
+        request, _("Inbjudan skickas igen till %(email)s.") % {"email": invitation.email}
+    )
+    return redirect("forums:meeting_replies", pk=meeting.pk)
+
+
+# --- Minutes --------------------------------------------------------------------------------
+
+
+@login_required
+@management_page
+@require_http_methods(["GET", "POST"])
+def minutes_edit(request, pk):
+    meeting = _meeting_for_official(request, pk)
+    minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
+    form = MinutesForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=minutes,
+        initial={"adjusters": [a.adjuster for a in minutes.adjustments.all()]},
+    )
+    if request.method == "POST" and form.is_valid():
+        minutes = form.save()
+        adjusters = list(form.cleaned_data["adjusters"])
+        if adjusters:
+            services.send_minutes_for_review(minutes=minutes, adjusters=adjusters)
+            messages.success(request, _("Anteckningarna är skickade till justerarna."))
+        else:
+            services.publish_minutes(minutes=minutes)
+            messages.success(request, _("Minnesanteckningarna är publicerade."))
+        return redirect(meeting)
+    return render(
+        request,
+        "forums/minutes_form.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "minutes": minutes,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes_review(request, pk):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    minutes = get_object_or_404(Minutes, meeting=meeting)
+    if not request.user.has_perm("forums.adjust_minutes", minutes):
+        raise Http404
+    if request.method == "POST":
+        published = services.approve_minutes(minutes=minutes, adjuster=request.user)
+        messages.success(
+            request,
+            _("Tack! Anteckningarna är publicerade.")
+            if published
+            else _("Tack! Ditt godkännande är registrerat."),
+        )
+        return redirect("my_page")
+    return render(
+        request,
+        "forums/minutes_review.html",
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "approved": minutes.adjustments.filter(
+                adjuster=request.user, approved_at__isnull=False
+            ).exists(),
+        },
+    )
+
+
+# --- The invitee's reply, without logging in ------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reply(request, signed_token):
+    invitation = _invitation_from_link(signed_token)
+    if invitation is None:
+        return render(
+            request,
+            "forums/reply_problem.html",
+            {
+                "problem": _(
+                    "Länken fungerar inte. Kontrollera att du har kopierat hela länken "
+                    "från e-postmeddelandet."
+                ),
+            },
+            status=404,
+        )
+    meeting = invitation.meeting
+    if not meeting.is_open_for_replies():
+        problem = (
+            _("Mötet är inställt. Du behöver inte svara.")
+            if meeting.status == Meeting.Status.CANCELLED
+            else _("Mötet har redan börjat, så svaret kan inte längre ändras.")
+        )
+        return render(
+            request,
+            "forums/reply_problem.html",
+            {
+                "problem": problem,
+                "meeting": meeting,
+                "invitation": invitation,
+            },
+            status=410,
+        )
+    form = ReplyForm(request.POST or None, instance=invitation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.record_reply(
+                invitation=invitation,
+                **{k: v for k, v in form.cleaned_data.items() if k in ReplyForm.Meta.fields},
+            )
+        except services.ReplyRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            return render(
+                request,
+                "forums/reply_thanks.html",
+                {
+                    "invitation": invitation,
+                    "meeting": meeting,
+                },
+            )
+    return render(
+        request,
+        "forums/reply.html",
+        {
+            "invitation": invitation,
+            "meeting": meeting,
+            "form": form,
+            "sessions": meeting.sessions.all(),
+            "agenda": meeting.agenda_items.all(),
+        },
+    )
+
+
+def _invitation_from_link(signed_token: str):
+    try:
+        token = Invitation.token_from_signed(signed_token)
+    except signing.BadSignature:
+        return None
+    return (
+        Invitation.objects.select_related("meeting", "session")
+        .prefetch_related(Prefetch("meeting__sessions"))
+        .filter(token=token)
+        .first()
+    )
+
+
+def my_invitations(user):
+    """For /min-sida/: the person's invitations to meetings still ahead."""
+    return (
+        Invitation.objects.filter(user=user, meeting__ends_at__gte=timezone.now())
+        .exclude(meeting__status=Meeting.Status.DRAFT)
+        .select_related("meeting", "session")
+        .order_by("meeting__starts_at")
+    )

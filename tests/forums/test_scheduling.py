@@ -1,0 +1,160 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from icalendar import Calendar
+
+from forums import services
+from forums.models import Audience, AudienceRule, Invitation, Meeting
+from kulturportal.models import OutgoingEmail
+
+pytestmark = pytest.mark.django_db
+
+
+def _calendar_of(message):
+    part = next(p for p in message.message().walk() if p.get_content_type() == "text/calendar")
+    return part, Calendar.from_ical(part.get_payload(decode=True))
+
+
+def test_a_draft_notifies_nobody(annual, mailoutbox):
+    assert annual.status == Meeting.Status.DRAFT
+    assert not Invitation.objects.exists() and mailoutbox == []
+
+
+def test_scheduling_invites_every_culture_chief_once(annual, send_now, mailoutbox):
+    sent = send_now(services.schedule_and_invite, meeting=annual)
+    assert sent == 2
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "kulturchef.lund@example.se",
+        "kulturchef.malmo@example.se",
+    ]
+    part, calendar = _calendar_of(mailoutbox[0])
+    assert part.get_param("method") == "REQUEST"
+    assert calendar["METHOD"] == "REQUEST"
+    assert mailoutbox[0].attachments[0][0] == "invite.ics"
+    assert "/svar/" in mailoutbox[0].body
+    # Sending the same version again sends nothing new.
+    send_now(services.invite_more, meeting=annual)
+    assert len(mailoutbox) == 2
+
+
+def test_a_change_of_time_sends_sequence_1_with_the_same_uid(annual, send_now, mailoutbox):
+    send_now(services.schedule_and_invite, meeting=annual)
+    first_uid = _calendar_of(mailoutbox[0])[1].walk("VEVENT")[0]["UID"]
+    annual.starts_at += timedelta(hours=1)
+    annual.ends_at += timedelta(hours=1)
+    send_now(services.update_meeting, meeting=annual, changed={"starts_at", "ends_at"})
+    updates = mailoutbox[2:]
+    assert len(updates) == 2
+    for message in updates:
+        event = _calendar_of(message)[1].walk("VEVENT")[0]
+        assert event["SEQUENCE"] == 1 and event["UID"] == first_uid
+        assert message.subject.startswith("Ändrat:")
+
+
+def test_a_change_of_description_sends_nothing(annual, send_now, mailoutbox):
+    send_now(services.schedule_and_invite, meeting=annual)
+    annual.description = "Ny text"
+    send_now(services.update_meeting, meeting=annual, changed={"description"})
+    assert len(mailoutbox) == 2
+
+
+def test_cancellation_sends_cancel_with_the_same_uid(annual, send_now, mailoutbox):
+    send_now(services.schedule_and_invite, meeting=annual)
+    send_now(services.cancel_meeting, meeting=annual)
+    cancels = mailoutbox[2:]
+    assert len(cancels) == 2
+    part, calendar = _calendar_of(cancels[0])
+    event = calendar.walk("VEVENT")[0]
+    assert part.get_param("method") == "CANCEL" and calendar["METHOD"] == "CANCEL"
+    assert event["STATUS"] == "CANCELLED" and event["SEQUENCE"] == 1
+
+
+def test_each_invitee_is_linked_to_their_email_and_its_state(annual, send_now):
+    send_now(services.schedule_and_invite, meeting=annual)
+    for invitation in annual.invitations.select_related("last_email"):
+        assert invitation.last_email.status == OutgoingEmail.Status.SENT
+        assert invitation.last_email.to == invitation.email
+
+
+def test_resend_is_a_new_row(annual, send_now, mailoutbox):
+    send_now(services.schedule_and_invite, meeting=annual)
+    invitation = annual.invitations.first()
+    old = invitation.last_email_id
+    send_now(services.resend, invitation=invitation)
+    invitation.refresh_from_db()
+    assert invitation.last_email_id != old and len(mailoutbox) == 3
+
+
+@pytest.mark.parametrize("problem", ["past", "no_sessions", "no_institution", "empty"])
+def test_scheduling_refuses_what_cannot_be_sent(annual, sub_regional_round, problem):
+    meeting = annual
+    if problem == "past":
+        Meeting.objects.filter(pk=annual.pk).update(
+            starts_at=annual.starts_at - timedelta(days=60),
+            ends_at=annual.ends_at - timedelta(days=60),
+        )
+    elif problem == "no_sessions":
+        meeting = sub_regional_round
+        meeting.sessions.all().delete()
+    elif problem == "no_institution":
+        Meeting.objects.filter(pk=annual.pk).update(forum_type="institutioner")
+    else:
+        annual.audience_rules.all().delete()
+    with pytest.raises(ValidationError):
+        services.schedule_and_invite(meeting=meeting)
+    assert not Invitation.objects.filter(meeting=meeting).exists()
+
+
+def test_audience_rules_resolve_to_the_right_people(
+    annual, ystad_politician, folk_high_school_rep, official
+):
+    from kulturportal.models import SubRegion
+
+    rule = AudienceRule.objects.create(meeting=annual, kind=Audience.MUNICIPAL_POLITICIANS)
+    rule.sub_regions.set([SubRegion.objects.get(slug="nordvast")])
+    emails = {r.email for r in services.resolve_audience(annual)}
+    assert "politiker.ystad@example.se" not in emails  # Ystad is in Sydost
+    rule.sub_regions.set([SubRegion.objects.get(slug="sydost")])
+    people = AudienceRule.objects.create(meeting=annual, kind=Audience.PEOPLE)
+    people.people.set([official])
+    AudienceRule.objects.create(
+        meeting=annual, kind=Audience.EMAILS, emails="Extern@Example.se\nkulturchef.lund@example.se"
+    )
+    emails = [r.email for r in services.resolve_audience(annual)]
+    assert sorted(emails) == sorted(set(emails))  # one per address
+    assert {
+        "politiker.ystad@example.se",
+        "handlaggare@example.se",
+        "extern@example.se",
+        "kulturchef.lund@example.se",
+    } <= set(emails)
+
+
+def test_pasted_addresses_are_checked_line_by_line():
+    good, problems = services.parse_pasted_emails(
+        "a@example.se\ninte-en-adress\nb@example.se, a@example.se\n\n<c@example.se>"
+    )
+    assert good == ["a@example.se", "b@example.se", "c@example.se"]
+    assert problems == [
+        "Rad 2: ”inte-en-adress” är inte en e-postadress.",
+        "Rad 3: a@example.se står redan med.",
+    ]
+
+
+def test_reminders_go_once_and_again_when_the_meeting_moves(annual, send_now, mailoutbox):
+    from django.utils import timezone
+
+    send_now(services.schedule_and_invite, meeting=annual)
+    lund = annual.invitations.get(email="kulturchef.lund@example.se")
+    services.record_reply(invitation=lund, response=Invitation.Response.ACCEPTED)
+    six_days_before = annual.starts_at - timedelta(days=6)
+    assert send_now(services.send_due_reminders, now=six_days_before) == 2
+    assert send_now(services.send_due_reminders, now=six_days_before) == 0
+    subjects = sorted(m.subject for m in mailoutbox[2:])
+    assert subjects[0].startswith("Påminnelse") and subjects[1].startswith("Välkommen")
+    annual.starts_at += timedelta(days=1)
+    annual.ends_at += timedelta(days=1)
+    send_now(services.update_meeting, meeting=annual, changed={"starts_at"})
+    assert send_now(services.send_due_reminders, now=annual.starts_at - timedelta(days=6)) == 2
+    assert services.send_due_reminders(now=timezone.now()) == 0
