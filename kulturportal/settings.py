@@ -90,7 +90,6 @@ TEMPLATES = [
     },
 ]
 FORM_RENDERER = "kulturportal.forms.AccessibleFormRenderer"
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # Database: SQLite under var/ unless DATABASE_URL names another (postgres:// uses psycopg 3).
 DATABASES = {
