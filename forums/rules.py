@@ -1,4 +1,7 @@
-"""Who may see which meeting and network. Outsiders get 404 from the views."""
+"""Who may see which meeting and network. Outsiders get 404 from the views.
+
+The names differ from Django's model permissions (view_meeting), which the admin asks for.
+"""
 
 import rules
 
@@ -16,12 +19,16 @@ def is_network_member(user, network) -> bool:
 
 @rules.predicate
 def is_invited(user, meeting) -> bool:
-    return user.is_authenticated and meeting.invitations.filter(user=user).exists()
+    return (
+        user.is_authenticated
+        and meeting is not None
+        and meeting.invitations.filter(user=user).exists()
+    )
 
 
 @rules.predicate
 def is_public_meeting(user, meeting) -> bool:
-    return meeting.is_public and meeting.status in ("scheduled", "held")
+    return meeting is not None and meeting.is_public and meeting.status in ("scheduled", "held")
 
 
 @rules.predicate
@@ -29,7 +36,7 @@ def is_adjuster(user, minutes) -> bool:
     return user.is_authenticated and minutes.adjustments.filter(adjuster=user).exists()
 
 
-rules.add_perm("forums.view_meeting", is_public_meeting | is_regional_official | is_invited)
+rules.add_perm("forums.see_meeting", is_public_meeting | is_regional_official | is_invited)
 rules.add_perm("forums.manage_meetings", is_regional_official)
-rules.add_perm("forums.view_network", is_regional_official | is_network_member)
+rules.add_perm("forums.see_network", is_regional_official | is_network_member)
 rules.add_perm("forums.adjust_minutes", is_adjuster)

@@ -48,7 +48,7 @@ def _meeting_for_viewer(request, pk) -> Meeting:
     meeting = get_object_or_404(
         Meeting.objects.select_related("network", "host_municipality", "institution"), pk=pk
     )
-    if not request.user.has_perm("forums.view_meeting", meeting):
+    if not request.user.has_perm("forums.see_meeting", meeting):
         raise Http404
     return meeting
 
@@ -185,7 +185,7 @@ def network_feed(request, slug):
 @require_safe
 def network_list(request):
     networks = Network.objects.order_by("form", "name")
-    visible = [n for n in networks if request.user.has_perm("forums.view_network", n)]
+    visible = [n for n in networks if request.user.has_perm("forums.see_network", n)]
     return render(
         request,
         "forums/network_list.html",
@@ -200,7 +200,7 @@ def network_list(request):
 @require_safe
 def network_detail(request, slug):
     network = get_object_or_404(Network, slug=slug)
-    if not request.user.has_perm("forums.view_network", network):
+    if not request.user.has_perm("forums.see_network", network):
         raise Http404
     members = services.network_members(network)
     municipalities = {

@@ -59,6 +59,8 @@ class UserChangeAdminForm(UserChangeForm):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Officials may search people (to add them to networks) but not edit them here."""
+
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     ordering = ["email"]

@@ -6,6 +6,7 @@ from pathlib import Path
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
 from kulturportal.models import (
@@ -55,6 +56,9 @@ OFFICIALS_MAY_CHANGE = [
     "organisation",
     "roleassignment",
     "roleinvitation",
+    "network",
+    "networkmembership",
+    "bodymembership",
 ]
 
 
@@ -91,8 +95,10 @@ def _seed_officials_group() -> None:
     if created:
         group.permissions.set(
             Permission.objects.filter(
-                content_type__app_label="kulturportal",
-                content_type__model__in=OFFICIALS_MAY_CHANGE,
+                Q(content_type__model__in=OFFICIALS_MAY_CHANGE)
+                # Seeing people (not editing them) lets officials add them to networks.
+                | Q(codename="view_user"),
+                content_type__app_label__in=["kulturportal", "forums"],
             ).exclude(codename__startswith="delete_municipality")
         )
 

@@ -126,12 +126,16 @@ MATRIX = {
 }
 
 # Django's admin has a URL per model and action; these stand for all of them. Officials are
-# staff and may change reference data, but not people (that goes through invitations).
+# staff and may change reference data and networks; they may see people but not add or
+# change them (that goes through invitations), and meetings are planned in the portal.
 ADMIN_MATRIX = {
     "admin:index": "L   403 200 403 403 403 403 403",
     "admin:kulturportal_municipality_changelist": "L   403 200 403 403 403 403 403",
     "admin:kulturportal_organisation_changelist": "L   403 200 403 403 403 403 403",
-    "admin:kulturportal_user_changelist": "L   403 403 403 403 403 403 403",
+    "admin:kulturportal_user_changelist": "L   403 200 403 403 403 403 403",
+    "admin:kulturportal_user_add": "L   403 403 403 403 403 403 403",
+    "admin:forums_network_changelist": "L   403 200 403 403 403 403 403",
+    "admin:forums_meeting_add": "L   403 403 403 403 403 403 403",
 }
 
 

@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from forums.models import BodyMembership, Meeting, Network, NetworkMembership
+
+
+class NetworkMembershipInline(admin.TabularInline):
+    model = NetworkMembership
+    extra = 1
+    autocomplete_fields = ["user", "municipality"]
+
+
+@admin.register(Network)
+class NetworkAdmin(admin.ModelAdmin):
+    list_display = ["name", "form", "member_role"]
+    list_filter = ["form"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [NetworkMembershipInline]
+
+
+@admin.register(BodyMembership)
+class BodyMembershipAdmin(admin.ModelAdmin):
+    list_display = ["body", "organisation"]
+    list_select_related = ["body", "organisation"]
+    autocomplete_fields = ["body", "organisation"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    """Read-only overview: meetings are planned and sent from the portal's own pages."""
+
+    list_display = ["title", "forum_type", "network", "starts_at", "status"]
+    list_filter = ["status", "forum_type", "network"]
+    list_select_related = ["network"]
+    search_fields = ["title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
