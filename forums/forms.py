@@ -2,6 +2,7 @@ import filetype
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from forums.models import (
@@ -231,6 +232,12 @@ def validate_document(upload):
     return upload
 
 
+def _session_label(session) -> str:
+    when = date_format(timezone.localtime(session.starts_at), "l j F Y, H.i")
+    place = f", {session.place}" if session.place else ""
+    return f"{session.town}: {when}{place}"
+
+
 class ReplyForm(forms.ModelForm):
     class Meta:
         model = Invitation
@@ -260,9 +267,7 @@ class ReplyForm(forms.ModelForm):
         if meeting.is_sub_regional_round() and sessions:
             self.fields["session"].queryset = sessions
             self.fields["session"].empty_label = None
-            self.fields["session"].label_from_instance = lambda s: (
-                f"{s.town}, {timezone.localtime(s.starts_at):%Y-%m-%d %H.%M}"
-            )
+            self.fields["session"].label_from_instance = _session_label
         else:
             del self.fields["session"]
 
