@@ -5,12 +5,21 @@ Outlook and Google update the event they already have. Times are Europe/Stockhol
 VTIMEZONE, so a meeting keeps its local time across the clock change.
 """
 
+from datetime import datetime, timedelta
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vText,
+)
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 PRODID = "-//Region Skåne//Kulturportalen//SV"
@@ -35,7 +44,6 @@ def invitation_calendar(invitation, *, method: str) -> str:
     else:
         event.add("status", "CONFIRMED")
     calendar.add_component(event)
-    calendar.add_missing_timezones()
     return calendar.to_ical().decode()
 
 
@@ -48,7 +56,6 @@ def feed_calendar(meetings, *, name: str) -> str:
         event = _event(meeting, session=None)
         event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
         calendar.add_component(event)
-    calendar.add_missing_timezones()
     return calendar.to_ical().decode()
 
 
@@ -74,7 +81,26 @@ def _calendar(method: str | None) -> Calendar:
     calendar.add("calscale", "GREGORIAN")
     if method:
         calendar.add("method", method)
+    calendar.add_component(_stockholm_timezone())
     return calendar
+
+
+def _stockholm_timezone() -> Timezone:
+    """Europe/Stockholm by the EU rule, in the RRULE form Outlook and Google expect."""
+    zone = Timezone()
+    zone.add("tzid", "Europe/Stockholm")
+    zone.add("x-lic-location", "Europe/Stockholm")
+    for component, name, offsets, start, month in (
+        (TimezoneDaylight(), "CEST", (1, 2), datetime(1970, 3, 29, 2, 0), 3),
+        (TimezoneStandard(), "CET", (2, 1), datetime(1970, 10, 25, 3, 0), 10),
+    ):
+        component.add("tzname", name)
+        component.add("tzoffsetfrom", timedelta(hours=offsets[0]))
+        component.add("tzoffsetto", timedelta(hours=offsets[1]))
+        component.add("dtstart", start)
+        component.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
+        zone.add_component(component)
+    return zone
 
 
 def _event(meeting, *, session) -> Event:

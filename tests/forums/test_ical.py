@@ -100,3 +100,24 @@ def test_feed_lists_public_meetings_without_attendees(annual):
     (event,) = calendar.walk("VEVENT")
     assert "METHOD" not in calendar and "ATTENDEE" not in event
     assert calendar["X-WR-CALNAME"] == "Årliga"
+
+
+@pytest.mark.parametrize(
+    ("local_time", "offset_hours"),
+    [
+        ((2027, 3, 27, 10), 1),
+        ((2027, 3, 28, 10), 2),
+        ((2027, 10, 30, 10), 2),
+        ((2027, 10, 31, 10), 1),
+    ],
+)
+def test_the_vtimezone_itself_follows_the_swedish_clock_changes(
+    invitation, local_time, offset_hours
+):
+    from datetime import datetime
+
+    calendar, _ = _parse(ical.invitation_calendar(invitation, method="REQUEST"))
+    (zone,) = calendar.walk("VTIMEZONE")
+    assert "RRULE" in zone.to_ical().decode()
+    tz = zone.to_tz()
+    assert datetime(*local_time, tzinfo=tz).utcoffset() == timedelta(hours=offset_hours)
