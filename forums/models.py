@@ -114,7 +114,9 @@ class MeetingQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user):
-        if user.is_authenticated and user.has_perm("kulturportal.manage_portal"):
+        from kulturportal.rules import may
+
+        if may(user, "kulturportal.manage_portal"):
             return self
         return self.public()
 

@@ -40,6 +40,7 @@ from forums.models import (
 from kulturportal.caching import public_page
 from kulturportal.middleware import management_page
 from kulturportal.models import Municipality
+from kulturportal.rules import may
 
 # --- Access helpers: outsiders get 404, not a hint ---------------------------------------------
 
@@ -48,13 +49,13 @@ def _meeting_for_viewer(request, pk) -> Meeting:
     meeting = get_object_or_404(
         Meeting.objects.select_related("network", "host_municipality", "institution"), pk=pk
     )
-    if not request.user.has_perm("forums.see_meeting", meeting):
+    if not may(request.user, "forums.see_meeting", meeting):
         raise Http404
     return meeting
 
 
 def _require_official(request) -> None:
-    if not request.user.has_perm("forums.manage_meetings"):
+    if not may(request.user, "forums.manage_meetings"):
         raise PermissionDenied
 
 
@@ -85,7 +86,7 @@ def meeting_list(request):
             "upcoming": [m for m in meetings if m.ends_at >= now],
             "past": [m for m in meetings if m.ends_at < now][::-1],
             "forum_types": ForumType.choices,
-            "may_manage": request.user.has_perm("forums.manage_meetings"),
+            "may_manage": may(request.user, "forums.manage_meetings"),
         },
     )
 
@@ -124,7 +125,7 @@ def meeting_detail(request, pk):
             "documents": meeting.documents.all(),
             "minutes": minutes if minutes and minutes.status == Minutes.Status.PUBLISHED else None,
             "my_invitation": my_invitation,
-            "may_manage": request.user.has_perm("forums.manage_meetings"),
+            "may_manage": may(request.user, "forums.manage_meetings"),
         },
     )
 
@@ -185,7 +186,7 @@ def network_feed(request, slug):
 @require_safe
 def network_list(request):
     networks = Network.objects.order_by("form", "name")
-    visible = [n for n in networks if request.user.has_perm("forums.see_network", n)]
+    visible = [n for n in networks if may(request.user, "forums.see_network", n)]
     return render(
         request,
         "forums/network_list.html",
@@ -200,7 +201,7 @@ def network_list(request):
 @require_safe
 def network_detail(request, slug):
     network = get_object_or_404(Network, slug=slug)
-    if not request.user.has_perm("forums.see_network", network):
+    if not may(request.user, "forums.see_network", network):
         raise Http404
     members = services.network_members(network)
     municipalities = {
@@ -683,7 +684,7 @@ def minutes_edit(request, pk):
 def minutes_review(request, pk):
     meeting = get_object_or_404(Meeting, pk=pk)
     minutes = get_object_or_404(Minutes, meeting=meeting)
-    if not request.user.has_perm("forums.adjust_minutes", minutes):
+    if not may(request.user, "forums.adjust_minutes", minutes):
         raise Http404
     if request.method == "POST":
         published = services.approve_minutes(minutes=minutes, adjuster=request.user)

@@ -48,15 +48,20 @@ class RoleInvitationForm(forms.Form):
         required=False,
         help_text=_("För kommunala roller: kulturchef, politiker, tjänsteperson, samordnare."),
     )
-    organisation = forms.ModelChoiceField(
+    # A text field, not a list: there are thousands of organisations.
+    organisation = forms.CharField(
         label=_("Organisation"),
-        queryset=Organisation.objects.order_by("name"),
         required=False,
-        help_text=_("För företrädare för en organisation."),
+        max_length=200,
+        help_text=_("För företrädare för en organisation: namnet eller organisationsnumret."),
     )
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+    def clean_organisation(self):
+        text = self.cleaned_data["organisation"].strip()
+        return find_organisation(text) if text else None
 
     def clean(self):
         data = super().clean()
@@ -72,6 +77,35 @@ class RoleInvitationForm(forms.Form):
         elif role:
             data["municipality"] = data["organisation"] = None
         return data
+
+
+def find_organisation(text: str) -> Organisation:
+    """The one organisation a name or organisation number points at, or a Swedish error."""
+    organisations = Organisation.objects.order_by("name")
+    digits = "".join(c for c in text if c.isdigit())
+    if len(digits) == 10:
+        match = organisations.filter(org_number=f"{digits[:6]}-{digits[6:]}").first()
+        if match:
+            return match
+    exact = organisations.filter(name__iexact=text).first()
+    if exact:
+        return exact
+    candidates = list(organisations.filter(name__icontains=text)[:6])
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise forms.ValidationError(
+            _(
+                "Ingen organisation heter ”%(text)s”. Kontrollera stavningen eller skriv "
+                "organisationsnumret."
+            ),
+            params={"text": text},
+        )
+    names = ", ".join(c.name for c in candidates[:5])
+    raise forms.ValidationError(
+        _("Flera organisationer matchar: %(names)s. Skriv hela namnet eller organisationsnumret."),
+        params={"names": names},
+    )
 
 
 class AcceptInvitationForm(forms.Form):

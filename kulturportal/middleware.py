@@ -1,3 +1,5 @@
+import time
+
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
@@ -38,3 +40,25 @@ class RequireMfaForManagementMiddleware:
             )
             return redirect("mfa_activate_totp")
         return None
+
+
+class RefreshSessionMiddleware:
+    """Make SESSION_COOKIE_AGE an idle timeout without a database write on every request.
+
+    A logged-in person's session is saved (and so its expiry pushed forward) at most once
+    every REFRESH_SECONDS; a session left alone expires SESSION_COOKIE_AGE after that.
+    """
+
+    REFRESH_SECONDS = 300
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and request.user.is_authenticated:
+            now = int(time.time())
+            if now - session.get("last_refresh", 0) >= self.REFRESH_SECONDS:
+                session["last_refresh"] = now
+        return response

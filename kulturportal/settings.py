@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "kulturportal.middleware.RequireMfaForManagementMiddleware",
+    "kulturportal.middleware.RefreshSessionMiddleware",
 ]
 
 ROOT_URLCONF = "kulturportal.urls"
@@ -156,6 +157,8 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kulturportal <kulturportal@example.se>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_MAX_ATTEMPTS = 6
+# The first wait before a failed e-mail is tried again; it doubles up to 30 minutes.
+EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=30)
 
 AUTH_USER_MODEL = "kulturportal.User"
 AUTHENTICATION_BACKENDS = [
@@ -224,9 +227,9 @@ STORAGES = {
     },
 }
 
-# Sessions end after SESSION_IDLE_SECONDS without a request; login always issues a new key.
+# Sessions end after SESSION_IDLE_SECONDS without a request (RefreshSessionMiddleware);
+# login always issues a new key.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=2 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

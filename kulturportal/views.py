@@ -29,6 +29,7 @@ from kulturportal.models import (
     SubRegion,
     User,
 )
+from kulturportal.rules import may
 from kulturportal.text import swedish_sort_key
 
 
@@ -85,8 +86,8 @@ def municipality_detail(request, slug):
             .filter(ends_at__gte=timezone.now())
             .distinct()
             .for_listing()[:10],
-            "may_edit_priorities": request.user.has_perm(
-                "kulturportal.edit_municipality_priorities", municipality
+            "may_edit_priorities": may(
+                request.user, "kulturportal.edit_municipality_priorities", municipality
             ),
         },
     )
@@ -102,7 +103,7 @@ def my_page(request):
         {
             "roles": user.active_roles,
             "invitations": my_invitations(user),
-            "is_official": user.has_perm("kulturportal.manage_portal"),
+            "is_official": may(user, "kulturportal.manage_portal"),
         },
     )
 
@@ -111,7 +112,7 @@ def my_page(request):
 @management_page
 @require_http_methods(["GET", "POST"])
 def invite_person(request):
-    if not request.user.has_perm("kulturportal.invite_to_role"):
+    if not may(request.user, "kulturportal.invite_to_role"):
         raise PermissionDenied
     form = RoleInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

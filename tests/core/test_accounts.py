@@ -96,9 +96,27 @@ def test_login_issues_a_new_session_key(client, lund_chief, password):
     assert int(client.session[SESSION_KEY]) == lund_chief.pk
 
 
-def test_sessions_expire_when_idle(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def test_sessions_expire_when_idle_and_activity_keeps_them(client, lund_chief, settings):
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
+    client.force_login(lund_chief)
+    client.get(reverse("my_page"))
+    key = client.session.session_key
+    expiry = Session.objects.get(pk=key).expire_date
+    # A request soon after writes nothing…
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("my_page"))
+    assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    # …one after the refresh interval pushes the expiry forward.
+    session = client.session
+    session["last_refresh"] = 0
+    session.save()
+    Session.objects.filter(pk=key).update(expire_date=expiry)
+    client.get(reverse("my_page"))
+    assert Session.objects.get(pk=key).expire_date > expiry
 
 
 def test_my_page_lists_roles_and_what_they_allow(client, lund_chief):

@@ -149,3 +149,33 @@ def test_anonymous_is_sent_to_login(client):
     response = client.get(reverse("invite_person"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("Folkhögskolorna i Skåne", None),
+        ("folkhögskolorna", None),
+        ("802400-1235", None),
+        ("8024001235", None),
+        ("Finns inte AB", "Ingen organisation heter"),
+        ("kollegi", "Flera organisationer matchar"),
+    ],
+)
+def test_organisation_is_found_by_name_or_number(client, official, typed, problem):
+    client.force_login(official)
+    response = client.post(
+        reverse("invite_person"),
+        {
+            "email": "foretradare@example.se",
+            "role": Role.ORGANISATION_REPRESENTATIVE,
+            "organisation": typed,
+        },
+    )
+    if problem is None:
+        assert response.status_code == 302
+        assert RoleInvitation.objects.get().organisation.name == "Folkhögskolorna i Skåne"
+    else:
+        html = response.content.decode()
+        assert problem in html and f'value="{typed}"' in html
+        assert not RoleInvitation.objects.exists()
