@@ -22,8 +22,13 @@ run: install
 	@echo "Kulturportalen: http://127.0.0.1:8000/"
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: install
+test: install node_modules/.package-lock.json
 	$(UV) run --frozen pytest
+
+# axe-core and vnu-jar for the browser tests; npm ci again whenever package-lock.json changes.
+# --ignore-scripts: vnu-jar's postinstall would download a Java runtime; the system's serves.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
 
 lint: install
 	$(UV) run --frozen ruff check .
@@ -42,3 +47,9 @@ messages: install
 
 clean:
 	rm -rf var/db.sqlite3 var/mail var/static
+
+# Load test against this machine's PostgreSQL and Redis: writes bench/report.md and report.png.
+.PHONY: bench
+bench: $(UV)
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(UV) run --frozen --group bench python bench/run.py
