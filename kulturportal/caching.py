@@ -5,13 +5,18 @@ from the shared cache. Any save or delete of a model shown on them bumps a gener
 number, which retires every cached page at once.
 """
 
+import logging
+from contextlib import suppress
 from functools import wraps
 
+import redis
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
+logger = logging.getLogger(__name__)
+CACHE_ERRORS = (redis.RedisError, OSError)
 GENERATION_KEY = "public-pages:generation"
 # Saves that touch only these never change a public page (a login updates last_login).
 SILENT_FIELDS = {"last_login"}
@@ -24,15 +29,20 @@ def public_page(view):
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        key = f"public-page:{_generation()}:{get_language()}:{request.get_full_path()}"
-        cached = cache.get(key)
+        try:
+            key = f"public-page:{_generation()}:{get_language()}:{request.get_full_path()}"
+            cached = cache.get(key)
+        except CACHE_ERRORS:
+            logger.warning("Cache unreachable; %s served uncached", request.path)
+            return view(request, *args, **kwargs)
         if cached is not None:
             content, headers = cached
             return HttpResponse(content, headers=headers)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.cookies:
             headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
-            cache.set(key, (response.content, headers), PAGE_TIMEOUT)
+            with suppress(*CACHE_ERRORS):
+                cache.set(key, (response.content, headers), PAGE_TIMEOUT)
         return response
 
     return wrapper
@@ -58,6 +68,10 @@ def invalidate_public_pages(update_fields=None, **kwargs) -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, 2, timeout=None)
+    except CACHE_ERRORS:
+        # A save must not fail because the cache is down. Pages cached before the outage
+        # may then be served for up to PAGE_TIMEOUT.
+        logger.warning("Cache unreachable; public pages not invalidated")
 
 
 def connect_invalidation(*models, m2m_through=()) -> None:

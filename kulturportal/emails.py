@@ -7,6 +7,7 @@ Each message lives in templates/emails/ as <name>_subject.txt, <name>.txt and
 import logging
 import smtplib
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -102,7 +103,7 @@ def deliver(email_id: int) -> None:
     email = OutgoingEmail.objects.get(pk=email_id)
     try:
         _build_message(email).send()
-    except SENDING_ERRORS as error:
+    except Exception as error:  # Whatever went wrong, the row must not stay claimed.
         _record_failure(email, error)
     else:
         OutgoingEmail.objects.filter(pk=email.pk).update(
@@ -116,7 +117,9 @@ def _build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
         body=email.body_text,
         from_email=email.from_email or settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
-        headers=email.headers,
+        # One Message-ID per row: a copy sent twice (a worker killed between the SMTP
+        # server's "250" and our "sent") is recognisably the same message.
+        headers={"Message-ID": message_id(email), **email.headers},
         connection=get_connection(timeout=settings.EMAIL_TIMEOUT),
     )
     if email.body_html:
@@ -126,8 +129,13 @@ def _build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
         # the attached file serves clients that only look at attachments.
         method = email.calendar_method or "REQUEST"
         message.attach_alternative(email.calendar, f"text/calendar; method={method}")
-        message.attach("invite.ics", email.calendar, "application/ics")
+        message.attach("invite.ics", email.calendar.encode(), "application/ics")
     return message
+
+
+def message_id(email: OutgoingEmail) -> str:
+    domain = urlsplit(settings.SITE_URL).hostname or "kulturportal.localhost"
+    return f"<outbox-{email.pk}-{email.created_at:%Y%m%d%H%M%S}@{domain}>"
 
 
 def _is_transient(error: Exception) -> bool:
@@ -136,7 +144,7 @@ def _is_transient(error: Exception) -> bool:
         return 400 <= error.smtp_code < 500
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(400 <= code < 500 for code, _ in error.recipients.values())
-    return True
+    return isinstance(error, SENDING_ERRORS)
 
 
 def _record_failure(email: OutgoingEmail, error: Exception) -> None:
@@ -156,8 +164,12 @@ def _record_failure(email: OutgoingEmail, error: Exception) -> None:
 
 
 def retry_delay(attempts: int) -> int:
-    """Exponential backoff: 30 s, 1 min, 2 min, … capped at 30 minutes."""
-    return min(30 * 2 ** max(attempts - 1, 0), 30 * 60)
+    """Exponential backoff: 30 s, 1 min, 2 min, … capped at 30 minutes.
+
+    EMAIL_RETRY_BASE_SECONDS sets the first step (30); the integration tests shorten it.
+    """
+    base = settings.EMAIL_RETRY_BASE_SECONDS
+    return min(base * 2 ** max(attempts - 1, 0), 30 * 60)
 
 
 def dispatch_due() -> int:

@@ -231,7 +231,8 @@ STORAGES = {
 # login always issues a new key.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=2 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database alone, so a Redis outage logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Security headers on every response; the HTTPS-only parts apply when DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True
