@@ -1,0 +1,92 @@
+"""Inside Django, against the bench database: log the personas in and count each page's queries.
+
+Run by run.py as `python -m bench.probe OUT.json` with DJANGO_SETTINGS_MODULE=bench.settings.
+Writes the session cookies (for wrk), the status and queries of every page, and the versions.
+"""
+
+import json
+import platform
+import sys
+from importlib import metadata
+
+import django
+
+HOST = "127.0.0.1"
+WARM_REQUESTS = 3
+
+
+def main(out_path: str) -> None:
+    django.setup()
+    from django.conf import settings
+
+    from bench.pages import BASELINE, PAGES, PERSONAS
+
+    clients = {None: _client()}
+    for email in PERSONAS:
+        clients[email] = _logged_in(email)
+    result = {
+        "cookies": {
+            email: f"{settings.SESSION_COOKIE_NAME}="
+            + clients[email].cookies[settings.SESSION_COOKIE_NAME].value
+            for email in PERSONAS
+        },
+        "pages": {p.path: _probe(clients[p.persona], p.path) for p in [BASELINE, *PAGES]},
+        "versions": _versions(),
+    }
+    with open(out_path, "w", encoding="utf-8") as out:
+        json.dump(result, out, indent=2)
+
+
+def _client():
+    from django.test import Client
+
+    return Client(HTTP_HOST=HOST)
+
+
+def _logged_in(email: str):
+    from kulturportal.demo import DEMO_PASSWORD
+
+    client = _client()
+    # The real login form, so the session is exactly what a browser would get.
+    response = client.post("/konto/login/", {"login": email, "password": DEMO_PASSWORD})
+    if response.status_code != 302:
+        raise SystemExit(f"Could not log in as {email}: status {response.status_code}")
+    return client
+
+
+def _probe(client, path: str) -> dict:
+    """Queries of a cold request (empty cache) and of a warm one, as under steady load."""
+    from django.core.cache import cache
+
+    cache.clear()
+    status, cold = _count(client, path)
+    for _ in range(WARM_REQUESTS):
+        status, warm = _count(client, path)
+    return {"status": status, "cold_queries": cold, "queries": warm}
+
+
+def _count(client, path: str) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    return response.status_code, len(queries)
+
+
+def _versions() -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    return {
+        "Python": platform.python_version(),
+        "Django": django.get_version(),
+        "PostgreSQL": postgres,
+        "gunicorn": metadata.version("gunicorn"),
+    }
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,341 @@
+# ruff: noqa: S603 - every command here is built from constants, none from input.
+"""`make bench`: each page under load, at scale 1 and 10, against a trivial Django view.
+
+For each scale: a fresh PostgreSQL database with the migrations, the demo data and
+`seed_volume --scale N`; gunicorn with 2 workers and production settings; wrk drives every
+page for a fixed time with 8 connections. Query counts come from bench/probe.py. Writes
+bench/report.md and bench/report.png (and the raw figures to bench/results.json).
+"""
+
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # so `python bench/run.py` finds the bench package too
+
+from bench import report  # noqa: E402
+from bench.pages import BASELINE, PAGES  # noqa: E402
+
+SCALES = [1, 10]
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+WARMUP_SECONDS = 2
+CONNECTIONS = 8
+THREADS = 2
+WORKERS = 2
+HOST = "127.0.0.1"
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
+DATABASE = "kulturportal_bench"
+REDIS_URL = "redis://127.0.0.1:6379/2"
+WORK = ROOT / "var" / "bench"  # logs and the probe's output
+RESULTS = ROOT / "bench" / "results.json"
+
+
+def main() -> None:
+    # A plain kill should stop gunicorn and drop the database too, as Ctrl-C does.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    signal.signal(signal.SIGHUP, _exit_on_signal)
+    _check_tools()
+    WORK.mkdir(parents=True, exist_ok=True)
+    (WORK / "setup.log").unlink(missing_ok=True)
+    load_at_start = _load()
+    results = {}
+    try:
+        for scale in SCALES:
+            results[scale] = bench_scale(scale)
+    finally:
+        if not os.environ.get("BENCH_KEEP_DB"):  # keep the last scale's database to look into
+            _drop_database()
+    run = {
+        "machine": {
+            **machine(results),
+            "load average (1 min), start → end": load_at_start + " → " + _load(),
+        },
+        "settings": bench_settings(),
+        "scales": results,
+    }
+    RESULTS.write_text(json.dumps(run, indent=2), encoding="utf-8")
+    report.write(run, ROOT / "bench" / "report.md", ROOT / "bench" / "report.png")
+    print("Wrote bench/report.md and bench/report.png.")
+
+
+def _exit_on_signal(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def _check_tools() -> None:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    import psycopg
+    import redis
+
+    try:
+        psycopg.connect(f"{POSTGRES}/postgres", connect_timeout=3).close()
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except (psycopg.Error, redis.RedisError) as error:
+        raise SystemExit(f"PostgreSQL and Redis must run on 127.0.0.1: {error}") from None
+
+
+# --- One scale -------------------------------------------------------------------------------
+
+
+def bench_scale(scale: int) -> dict:
+    print(f"Scale {scale}: preparing the database (log: {WORK}/setup.log)…", flush=True)
+    _create_database()
+    _flush_redis()
+    env = bench_env()
+    manage(env, "migrate", "--noinput")
+    manage(env, "seed_demo", "--force")
+    manage(env, "seed_volume", "--scale", str(scale), "--force")
+    manage(env, "collectstatic", "--noinput")
+    _flush_redis()  # nothing cached while seeding may outlive it
+    probe = run_probe(env, scale)
+    pages = {}
+    with gunicorn(env, scale) as port:
+        # The baseline before and after the pages, so a drift in the machine's load evens out.
+        for page in [BASELINE, *PAGES, BASELINE]:
+            cookie = probe["cookies"].get(page.persona) if page.persona else None
+            figures = {**probe["pages"][page.path], **load(port, page.path, cookie)}
+            print(f"  {page.path:28} {_summary(figures)}", flush=True)
+            pages[page.path] = _mean(pages[page.path], figures) if page.path in pages else figures
+    return {"pages": pages, "versions": probe["versions"]}
+
+
+def _mean(first: dict, second: dict) -> dict:
+    numbers = ["rps", "median_ms", "p95_ms"]
+    return {
+        **second,
+        **{name: (first[name] + second[name]) / 2 for name in numbers},
+        **{
+            name: first[name] + second[name]
+            for name in ["requests", "socket_errors", "http_errors"]
+        },
+    }
+
+
+def bench_env() -> dict:
+    """Production settings, as the README lists them, with the bench's URLconf."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "MFA_REQUIRED_FOR_OFFICIALS": "false",
+        "DATABASE_URL": f"{POSTGRES}/{DATABASE}",
+        "REDIS_URL": REDIS_URL,
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def manage(env: dict, *args: str) -> None:
+    with (WORK / "setup.log").open("a") as log:  # seed_demo lists its logins: keep them aside
+        subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, stdout=log, check=True
+        )
+
+
+def run_probe(env: dict, scale: int) -> dict:
+    out = WORK / f"probe-scale-{scale}.json"
+    subprocess.run([sys.executable, "-m", "bench.probe", str(out)], cwd=ROOT, env=env, check=True)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _summary(figures: dict) -> str:
+    if "rps" not in figures:
+        return f"status {figures['status']}: not driven"
+    if not figures["requests"]:
+        return "no request finished"
+    return (
+        f"{figures['rps']:8.1f} req/s  median {figures['median_ms']:6.1f} ms  "
+        f"p95 {figures['p95_ms']:6.1f} ms  {figures['queries']} queries"
+    )
+
+
+# --- PostgreSQL and Redis ----------------------------------------------------------------------
+
+
+def _admin_sql(statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
+        connection.execute(statement)
+
+
+def _create_database() -> None:
+    _drop_database()
+    _admin_sql(f"CREATE DATABASE {DATABASE}")
+
+
+def _drop_database() -> None:
+    # FORCE: a gunicorn killed mid-run may still hold connections.
+    _admin_sql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+
+
+def _flush_redis() -> None:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+# --- gunicorn and wrk --------------------------------------------------------------------------
+
+
+@contextmanager
+def gunicorn(env: dict, scale: int):
+    """gunicorn on a free port, stopped however the block ends."""
+    port = _free_port()
+    log = (WORK / f"gunicorn-scale-{scale}.log").open("w")
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "kulturportal.wsgi:application",
+        f"--bind={HOST}:{port}",
+        f"--workers={WORKERS}",
+        "--log-level=warning",
+    ]
+    # Its own process group, so stopping it takes the workers along.
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
+    )
+    try:
+        _wait_until_up(server, port)
+        yield port
+    finally:
+        _stop(server)
+        log.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_up(server: subprocess.Popen, port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn stopped at start; see {WORK}/gunicorn-scale-*.log")
+        try:
+            if status(port, BASELINE.path) == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer within 30 s")
+
+
+def _stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.terminate()  # the arbiter stops its workers gracefully
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def status(port: int, path: str, cookie: str | None = None) -> int:
+    connection = http.client.HTTPConnection(HOST, port, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def load(port: int, path: str, cookie: str | None) -> dict:
+    """wrk's figures for one page; a page that does not answer 200 is not driven."""
+    code = status(port, path, cookie)
+    if code != 200:
+        return {"status": code}
+    wrk(port, path, cookie, WARMUP_SECONDS)  # fill the workers' caches and connections
+    return {"status": code, **wrk(port, path, cookie, SECONDS)}
+
+
+def wrk(port: int, path: str, cookie: str | None, seconds: int) -> dict:
+    command = [
+        shutil.which("wrk"),
+        f"--threads={THREADS}",
+        f"--connections={CONNECTIONS}",
+        f"--duration={seconds}s",
+        "--timeout=10s",
+        f"--script={ROOT / 'bench' / 'report.lua'}",
+    ]
+    if cookie:
+        command += ["--header", f"Cookie: {cookie}"]
+    command.append(f"http://{HOST}:{port}{path}")
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
+    return json.loads(line.removeprefix("BENCH "))
+
+
+# --- What the report says about the run --------------------------------------------------------
+
+
+def machine(results: dict) -> dict:
+    versions = next(iter(results.values()))["versions"]
+    return {
+        "CPU": _cpu_model(),
+        "cores": os.cpu_count(),
+        "memory": _memory(),
+        "system": f"{platform.system()} {platform.release()}",
+        **versions,
+        "wrk": _wrk_version(),
+        "date": datetime.now().astimezone().isoformat(timespec="minutes"),
+    }
+
+
+def bench_settings() -> dict:
+    return {
+        "seconds": SECONDS,
+        "connections": CONNECTIONS,
+        "threads": THREADS,
+        "workers": WORKERS,
+    }
+
+
+def _load() -> str:
+    # Other work on the machine (a test run, say) takes cores from the bench: say so.
+    return f"{os.getloadavg()[0]:.2f}"
+
+
+def _cpu_model() -> str:
+    cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8")
+    match = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.MULTILINE)
+    return match.group(1) if match else platform.processor()
+
+
+def _memory() -> str:
+    meminfo = Path("/proc/meminfo").read_text(encoding="utf-8")
+    kib = int(re.search(r"^MemTotal:\s*(\d+)", meminfo, re.MULTILINE).group(1))
+    return f"{kib / 1024 / 1024:.1f} GiB"
+
+
+def _wrk_version() -> str:
+    # wrk prints its version on the first line of its usage text, on standard output.
+    result = subprocess.run(
+        [shutil.which("wrk"), "--version"], capture_output=True, text=True, check=False
+    )
+    first = (result.stdout or result.stderr).splitlines()[0]
+    return first.split(" [")[0].removeprefix("wrk ")
+
+
+if __name__ == "__main__":
+    main()

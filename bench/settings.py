@@ -1,0 +1,8 @@
+"""The production settings, plus a URLconf with the baseline view; nothing else differs."""
+
+from kulturportal.settings import *  # noqa: F403
+from kulturportal.settings import VAR_DIR
+
+ROOT_URLCONF = "bench.urls"
+# Its own static folder, so the bench never touches what a developer's server serves.
+STATIC_ROOT = VAR_DIR / "bench" / "static"
