@@ -6,6 +6,7 @@ number, which retires every cached page at once.
 """
 
 import logging
+import time
 from contextlib import suppress
 from functools import wraps
 
@@ -22,6 +23,8 @@ GENERATION_KEY = "public-pages:generation"
 SILENT_FIELDS = {"last_login"}
 PAGE_TIMEOUT = 60 * 60
 KEPT_HEADERS = ["Content-Type", "Content-Disposition"]
+GENERATION_MEMO_SECONDS = 1.0
+_memo: dict = {"generation": None, "read_at": 0.0}
 
 
 def public_page(view):
@@ -58,12 +61,19 @@ def _cacheable(request) -> bool:
 
 
 def _generation() -> int:
-    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+    # Remembered for a second per process: a page hit then costs one cache round trip, and
+    # a change reaches other processes' visitors within a second (this process's at once).
+    now = time.monotonic()
+    if _memo["generation"] is None or now - _memo["read_at"] > GENERATION_MEMO_SECONDS:
+        _memo["generation"] = cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+        _memo["read_at"] = now
+    return _memo["generation"]
 
 
 def invalidate_public_pages(update_fields=None, **kwargs) -> None:
     if update_fields is not None and set(update_fields) <= SILENT_FIELDS:
         return
+    _memo["generation"] = None
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
