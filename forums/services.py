@@ -25,7 +25,7 @@ from forums.models import (
     Minutes,
     NetworkMembership,
 )
-from kulturportal.emails import queue_emails, render_email
+from kulturportal.emails import queue_emails, templated_email
 from kulturportal.models import (
     OrganisationKind,
     OutgoingEmail,
@@ -261,7 +261,9 @@ def cancel_meeting(*, meeting: Meeting) -> int:
 def _send_version(meeting: Meeting) -> int:
     """Queue this version of the meeting to every invitee who has not had it: exactly once."""
     method = "CANCEL" if meeting.status == Meeting.Status.CANCELLED else "REQUEST"
-    invitations = list(meeting.invitations.select_related("municipality__sub_region", "session"))
+    invitations = list(
+        meeting.invitations.select_related("user", "municipality__sub_region", "session")
+    )
     meeting_context = _meeting_context(meeting)
     emails = [_invitation_email(invitation, meeting_context, method) for invitation in invitations]
     emails = queue_emails(emails)
@@ -285,22 +287,16 @@ def _invitation_email(invitation: Invitation, context: dict, method: str) -> Out
         if method == "CANCEL"
         else ("meeting_updated" if meeting.sequence else "meeting_invitation")
     )
-    language = invitation.user.preferred_language if invitation.user_id else "sv"
-    subject, text, html = render_email(
-        name,
-        {
+    return templated_email(
+        to=invitation.email,
+        name=name,
+        context={
             **context,
             "invitation": invitation,
             "session": ical.session_for(invitation),
             "reply_url": settings.SITE_URL + invitation.reply_path(),
         },
-        language,
-    )
-    return OutgoingEmail(
-        to=invitation.email,
-        subject=subject,
-        body_text=text,
-        body_html=html,
+        language=_language(invitation),
         calendar=ical.invitation_calendar(invitation, method=method),
         calendar_method=method,
         dedupe_key=f"meeting:{meeting.pk}:v{meeting.sequence}:{method}:{invitation.email}",
@@ -386,22 +382,17 @@ def _promote_from_waiting_list(meeting: Meeting) -> None:
         return
     waiting.waitlisted = False
     waiting.save(update_fields=["waitlisted", "updated_at"])
-    subject, text, html = render_email(
-        "waiting_list_promoted",
-        {
-            "meeting": meeting,
-            "invitation": waiting,
-            "reply_url": settings.SITE_URL + waiting.reply_path(),
-        },
-        _language(waiting),
-    )
     queue_emails(
         [
-            OutgoingEmail(
+            templated_email(
                 to=waiting.email,
-                subject=subject,
-                body_text=text,
-                body_html=html,
+                name="waiting_list_promoted",
+                context={
+                    "meeting": meeting,
+                    "invitation": waiting,
+                    "reply_url": settings.SITE_URL + waiting.reply_path(),
+                },
+                language=_language(waiting),
                 dedupe_key=f"promoted:{waiting.pk}:{timezone.now():%Y%m%d%H%M%S}",
             )
         ]
@@ -441,23 +432,18 @@ def _remind(meeting: Meeting, days: int) -> int:
     stamp = meeting.starts_at.strftime("%Y%m%d%H%M")
     for invitation in invitations:
         kind = "coming" if invitation.response == Invitation.Response.ACCEPTED else "unanswered"
-        subject, text, html = render_email(
-            f"reminder_{kind}",
-            {
-                "meeting": meeting,
-                "invitation": invitation,
-                "days": days,
-                "session": invitation.session,
-                "reply_url": settings.SITE_URL + invitation.reply_path(),
-            },
-            _language(invitation),
-        )
         emails.append(
-            OutgoingEmail(
+            templated_email(
                 to=invitation.email,
-                subject=subject,
-                body_text=text,
-                body_html=html,
+                name=f"reminder_{kind}",
+                context={
+                    "meeting": meeting,
+                    "invitation": invitation,
+                    "days": days,
+                    "session": invitation.session,
+                    "reply_url": settings.SITE_URL + invitation.reply_path(),
+                },
+                language=_language(invitation),
                 dedupe_key=f"reminder:{invitation.pk}:{days}d:{kind}:{stamp}",
             )
         )
@@ -487,21 +473,14 @@ def send_minutes_for_review(*, minutes: Minutes, adjusters: list[User]) -> None:
         Adjustment.objects.get_or_create(minutes=minutes, adjuster=adjuster)
     emails = []
     for adjuster in adjusters:
-        subject, text, html = render_email(
-            "minutes_review",
-            {
-                "meeting": minutes.meeting,
-                "site_url": settings.SITE_URL,
-            },
-            adjuster.preferred_language,
-        )
         emails.append(
-            OutgoingEmail(
+            templated_email(
                 to=adjuster.email,
-                subject=subject,
-                body_text=text,
-                body_html=html,
-                dedupe_key=f"minutes-review:{minutes.pk}:{adjuster.pk}:{minutes.updated_at.timestamp()}",
+                name="minutes_review",
+                context={"meeting": minutes.meeting, "site_url": settings.SITE_URL},
+                language=adjuster.preferred_language,
+                dedupe_key=f"minutes-review:{minutes.pk}:{adjuster.pk}:"
+                f"{minutes.updated_at.timestamp()}",
             )
         )
     queue_emails(emails)
@@ -525,20 +504,12 @@ def publish_minutes(*, minutes: Minutes) -> int:
     meeting = minutes.meeting
     emails = []
     for invitation in meeting.invitations.select_related("user"):
-        subject, text, html = render_email(
-            "minutes_published",
-            {
-                "meeting": meeting,
-                "site_url": settings.SITE_URL,
-            },
-            _language(invitation),
-        )
         emails.append(
-            OutgoingEmail(
+            templated_email(
                 to=invitation.email,
-                subject=subject,
-                body_text=text,
-                body_html=html,
+                name="minutes_published",
+                context={"meeting": meeting, "site_url": settings.SITE_URL},
+                language=_language(invitation),
                 dedupe_key=f"minutes:{minutes.pk}:{invitation.email}",
             )
         )

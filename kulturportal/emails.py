@@ -63,6 +63,14 @@ def queue_emails(emails: list[OutgoingEmail]) -> list[OutgoingEmail]:
     return [by_key[email.dedupe_key] if email.dedupe_key else email for email in emails]
 
 
+def templated_email(
+    *, to: str, name: str, context: dict, language: str = "sv", **fields
+) -> OutgoingEmail:
+    """An unsaved outbox row from the three templates of `name`; queue it with queue_emails."""
+    subject, text, html = render_email(name, context, language)
+    return OutgoingEmail(to=to, subject=subject, body_text=text, body_html=html, **fields)
+
+
 def send_templated_email(
     *, to: str, name: str, context: dict, language: str = "sv", dedupe_key: str | None = None
 ) -> OutgoingEmail:

@@ -15,9 +15,7 @@ class AccessibleFormRenderer(TemplatesSetting):
     form_template_name = "forms/div.html"
 
 
-class SignupNameForm(forms.Form):
-    """The name fields allauth's sign-up form adds to e-mail and password."""
-
+class NameForm(forms.Form):
     first_name = forms.CharField(
         label=_("Förnamn"),
         max_length=100,
@@ -28,6 +26,10 @@ class SignupNameForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
+
+
+class SignupNameForm(NameForm):
+    """The name fields allauth's sign-up form adds to e-mail and password."""
 
     field_order = ["first_name", "last_name"]
 
@@ -108,19 +110,9 @@ def find_organisation(text: str) -> Organisation:
     )
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(NameForm):
     """A newcomer's name and password when accepting a role invitation."""
 
-    first_name = forms.CharField(
-        label=_("Förnamn"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    last_name = forms.CharField(
-        label=_("Efternamn"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
     password1 = forms.CharField(
         label=_("Lösenord"),
         strip=False,
