@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kulturportal.models import Municipality, Organisation, Role, SubRegion, TimestampedModel
 
@@ -51,7 +52,7 @@ class Network(TimestampedModel):
     class Meta:
         ordering = ["form", "name"]
         verbose_name = _("nätverk")
-        verbose_name_plural = _("nätverk")
+        verbose_name_plural = pgettext_lazy("plural", "nätverk")
 
     def __str__(self):
         return self.name
@@ -81,7 +82,7 @@ class NetworkMembership(TimestampedModel):
 
     class Meta:
         verbose_name = _("medlemskap i nätverk")
-        verbose_name_plural = _("medlemskap i nätverk")
+        verbose_name_plural = pgettext_lazy("plural", "medlemskap i nätverk")
         constraints = [
             models.UniqueConstraint(fields=["network", "user"], name="one_membership_per_network"),
             models.CheckConstraint(

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from openpyxl import Workbook
@@ -260,7 +261,11 @@ def _meeting_form(request, meeting):
         if sent:
             messages.success(
                 request,
-                _("Mötet är ändrat. Den uppdaterade inbjudan skickas till %(count)s inbjudna.")
+                ngettext(
+                    "Mötet är ändrat. Den uppdaterade inbjudan skickas till %(count)s inbjuden.",
+                    "Mötet är ändrat. Den uppdaterade inbjudan skickas till %(count)s inbjudna.",
+                    sent,
+                )
                 % {"count": sent},
             )
         else:
@@ -351,7 +356,13 @@ def meeting_audience(request, pk):
             }
         )
         messages.warning(
-            request, _("%(count)s adresser lades till. Rätta raderna nedan.") % {"count": added}
+            request,
+            ngettext(
+                "%(count)s adress lades till. Rätta raderna nedan.",
+                "%(count)s adresser lades till. Rätta raderna nedan.",
+                added,
+            )
+            % {"count": added},
         )
         return render(
             request, "forums/meeting_audience.html", _audience_context(meeting, form, problems)
@@ -429,7 +440,15 @@ def _send(request, meeting):
         for message in error.messages:
             messages.error(request, message)
         return redirect("forums:meeting_send", pk=meeting.pk)
-    messages.success(request, _("Inbjudan skickas till %(count)s mottagare.") % {"count": sent})
+    messages.success(
+        request,
+        ngettext(
+            "Inbjudan skickas till %(count)s mottagare.",
+            "Inbjudan skickas till %(count)s mottagare.",
+            sent,
+        )
+        % {"count": sent},
+    )
     return redirect("forums:meeting_replies", pk=meeting.pk)
 
 
@@ -442,7 +461,12 @@ def meeting_cancel(request, pk):
         sent = services.cancel_meeting(meeting=meeting)
         messages.success(
             request,
-            _("Mötet är inställt. Avbokningen skickas till %(count)s inbjudna.") % {"count": sent},
+            ngettext(
+                "Mötet är inställt. Avbokningen skickas till %(count)s inbjuden.",
+                "Mötet är inställt. Avbokningen skickas till %(count)s inbjudna.",
+                sent,
+            )
+            % {"count": sent},
         )
         return redirect(meeting)
     return render(request, "forums/meeting_cancel.html", {"meeting": meeting})
@@ -530,17 +554,17 @@ def _by_municipality(invitations) -> list[tuple[str, int, int]]:
 
 
 EXPORT_HEADERS = [
-    "Namn",
-    "E-post",
-    "Kommun",
-    "Organisation",
-    "Svar",
-    "Delmöte",
-    "Kost",
-    "Tillgänglighet",
-    "Ersättare",
-    "Väntelista",
-    "E-poststatus",
+    gettext_lazy("Namn"),
+    gettext_lazy("E-post"),
+    gettext_lazy("Kommun"),
+    gettext_lazy("Organisation"),
+    gettext_lazy("Svar"),
+    gettext_lazy("Delmöte"),
+    gettext_lazy("Kost"),
+    gettext_lazy("Tillgänglighet"),
+    gettext_lazy("Ersättare"),
+    gettext_lazy("Väntelista"),
+    gettext_lazy("E-poststatus"),
 ]
 
 
@@ -570,7 +594,7 @@ def replies_csv(request, pk):
     response["Content-Disposition"] = f'attachment; filename="svar-{meeting.pk}.csv"'
     response.write("\ufeff")  # Excel reads UTF-8 only with the byte-order mark.
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(EXPORT_HEADERS)
+    writer.writerow([str(header) for header in EXPORT_HEADERS])
     writer.writerows(_export_rows(meeting))
     return response
 
@@ -583,7 +607,7 @@ def replies_xlsx(request, pk):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Svar"
-    sheet.append(EXPORT_HEADERS)
+    sheet.append([str(header) for header in EXPORT_HEADERS])
     for row in _export_rows(meeting):
         sheet.append(row)
     buffer = BytesIO()
