@@ -1,6 +1,6 @@
 """Demo networks and meetings, dated relative to today so the demo always has a future."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -18,6 +18,8 @@ from forums.models import (
 from kulturportal.models import Municipality, Role, User
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+# Days when no one plans a deliberation: Christmas to Epiphany, and midsummer.
+HOLIDAYS = {(12, d) for d in range(23, 32)} | {(1, d) for d in range(1, 7)} | {(6, 19), (6, 20)}
 
 NETWORKS = [
     (
@@ -36,8 +38,19 @@ NETWORKS = [
 ]
 
 
-def _at(days: int, hour: int, minute: int = 0) -> datetime:
-    day = timezone.localdate() + timedelta(days=days)
+def _workdays_from_today(count: int) -> date:
+    """The day `count` workdays ahead: meetings fall on weekdays outside the holidays."""
+    day = timezone.localdate()
+    for _ in range(count):
+        day += timedelta(days=1)
+        while day.weekday() >= 5 or (day.month, day.day) in HOLIDAYS:
+            day += timedelta(days=1)
+    return day
+
+
+def _at(day: date | int, hour: int, minute: int = 0) -> datetime:
+    if isinstance(day, int):
+        day = _workdays_from_today(day)
     return datetime.combine(day, time(hour, minute), tzinfo=STOCKHOLM)
 
 
@@ -60,29 +73,30 @@ def seed_forums() -> None:
 
 
 def _seed_round(official) -> None:
+    # Four sessions on workdays two days apart, the first a month from now.
+    days = [_workdays_from_today(30 + 2 * n) for n in range(4)]
     meeting = Meeting.objects.create(
         title="Delregionala överläggningar, våren",
         forum_type=ForumType.SUB_REGIONAL,
-        starts_at=_at(30, 13),
-        ends_at=_at(37, 16),
+        starts_at=_at(days[0], 13),
+        ends_at=_at(days[-1], 16),
         description="Fyra möten, ett i varje hörn av Skåne. Varje kommun väljer vilket den "
         "deltar i. Tema: uppföljning av kulturplanen.",
         organiser=official,
     )
-    for position, (town, place, days) in enumerate(
-        [
-            ("Helsingborg", "Dunkers kulturhus", 30),
-            ("Kristianstad", "Regionmuseet", 32),
-            ("Ystad", "Ystads teater", 35),
-            ("Malmö", "Malmö Live", 37),
-        ]
-    ):
+    towns = [
+        ("Helsingborg", "Dunkers kulturhus"),
+        ("Kristianstad", "Regionmuseet"),
+        ("Ystad", "Ystads teater"),
+        ("Malmö", "Malmö Live"),
+    ]
+    for position, ((town, place), day) in enumerate(zip(towns, days, strict=True)):
         MeetingSession.objects.create(
             meeting=meeting,
             town=town,
             place=place,
-            starts_at=_at(days, 13),
-            ends_at=_at(days, 16),
+            starts_at=_at(day, 13),
+            ends_at=_at(day, 16),
             position=position,
         )
     AgendaItem.objects.create(meeting=meeting, title="Välkommen och presentation", position=0)
@@ -101,8 +115,8 @@ def _seed_annual(official) -> None:
     meeting = Meeting.objects.create(
         title="Årlig kulturpolitisk överläggning",
         forum_type=ForumType.ANNUAL,
-        starts_at=_at(60, 9, 30),
-        ends_at=_at(60, 16),
+        starts_at=_at(40, 9, 30),
+        ends_at=_at(40, 16),
         place="Malmö Live, Dag Hammarskjölds torg 4, Malmö",
         description="Kommunernas kulturpolitiker och chefstjänstepersoner möter Region Skånes "
         "kulturnämnd. Skånes Kommuner medverkar.",
