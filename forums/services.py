@@ -416,9 +416,11 @@ def send_due_reminders(now=None) -> int:
         status=Meeting.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=horizon
     )
     for meeting in meetings:
-        for days in REMINDER_DAYS:
-            if meeting.starts_at - timedelta(days=days) <= now:
-                count += _remind(meeting, days)
+        # Only the nearest reminder that is due: a meeting planned 20 hours ahead gets the
+        # one-day reminder, not both.
+        due = [days for days in REMINDER_DAYS if meeting.starts_at - timedelta(days=days) <= now]
+        if due:
+            count += _remind(meeting, min(due))
     return count
 
 

@@ -137,6 +137,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kulturportal.tasks.dispatch_queued_email",
         "schedule": timedelta(minutes=1),
     },
+    "send-meeting-reminders": {
+        "task": "forums.tasks.send_due_reminders",
+        "schedule": timedelta(minutes=15),
+    },
 }
 
 # E-mail: SMTP from EMAIL_URL, otherwise the console and var/mail/*.eml for a newcomer to read.

@@ -158,3 +158,22 @@ def test_reminders_go_once_and_again_when_the_meeting_moves(annual, send_now, ma
     send_now(services.update_meeting, meeting=annual, changed={"starts_at"})
     assert send_now(services.send_due_reminders, now=annual.starts_at - timedelta(days=6)) == 2
     assert services.send_due_reminders(now=timezone.now()) == 0
+
+
+def test_beat_runs_the_reminders_task(settings, annual, send_now, mailoutbox):
+    from django.utils import timezone
+
+    from forums.tasks import send_due_reminders
+    from kulturportal.celery import app
+
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"forums.tasks.send_due_reminders", "kulturportal.tasks.dispatch_queued_email"} <= (
+        schedule
+    )
+    assert "forums.tasks.send_due_reminders" in app.tasks
+    Meeting.objects.filter(pk=annual.pk).update(
+        starts_at=timezone.now() + timedelta(hours=20), ends_at=timezone.now() + timedelta(hours=22)
+    )
+    annual.refresh_from_db()
+    send_now(services.schedule_and_invite, meeting=annual)
+    assert send_now(send_due_reminders.delay().get) == 2
