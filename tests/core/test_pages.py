@@ -55,3 +55,11 @@ def test_my_page_needs_login(client):
     response = client.get(reverse("my_page"))
     assert response.status_code == 302
     assert response.url.startswith("/konto/login/")
+
+
+def test_500_page_is_in_swedish_and_needs_nothing_from_the_database(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Ett fel har uppstått" in response.content.decode()
