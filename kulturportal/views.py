@@ -12,6 +12,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -134,12 +135,12 @@ def invite_person(request):
 
 
 INVITATION_PROBLEMS = {
-    "unknown": _(
+    "unknown": gettext_lazy(
         "Länken fungerar inte. Kontrollera att du har kopierat hela länken från "
         "e-postmeddelandet, eller be den som bjöd in dig att skicka en ny inbjudan."
     ),
-    "used": _("Inbjudan har redan använts. Logga in för att se dina roller."),
-    "expired": _("Inbjudan har gått ut. Be den som bjöd in dig att skicka en ny."),
+    "used": gettext_lazy("Inbjudan har redan använts. Logga in för att se dina roller."),
+    "expired": gettext_lazy("Inbjudan har gått ut. Be den som bjöd in dig att skicka en ny."),
 }
 
 

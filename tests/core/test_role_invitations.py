@@ -179,3 +179,9 @@ def test_organisation_is_found_by_name_or_number(client, official, typed, proble
         html = response.content.decode()
         assert problem in html and f'value="{typed}"' in html
         assert not RoleInvitation.objects.exists()
+
+
+def test_the_problem_page_speaks_english_on_the_english_site(client):
+    response = client.get("/en/konto/inbjudan/not-a-real-key/")
+    assert response.status_code == 404
+    assert "The link does not work" in response.content.decode()
