@@ -6,6 +6,7 @@ Each message lives in templates/emails/ as <name>_subject.txt, <name>.txt and
 
 import logging
 import smtplib
+from contextlib import suppress
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -110,13 +111,50 @@ def deliver(email_id: int) -> None:
         return  # Sent, failed, or claimed by another worker: nothing to do.
     email = OutgoingEmail.objects.get(pk=email_id)
     try:
-        _build_message(email).send()
+        _send(_build_message(email))
     except Exception as error:  # Whatever went wrong, the row must not stay claimed.
+        _drop_connection()
         _record_failure(email, error)
     else:
         OutgoingEmail.objects.filter(pk=email.pk).update(
             status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error=""
         )
+
+
+# One open SMTP connection per worker process, reused from task to task: opening one per
+# e-mail (TCP, EHLO, STARTTLS, AUTH) costs more than the sending.
+_open_connections: dict = {}
+
+
+def _send(message: EmailMultiAlternatives) -> None:
+    try:
+        _connection().send_messages([message])
+    except smtplib.SMTPServerDisconnected:
+        # The server closed an idle connection: open a new one and try once more.
+        _drop_connection()
+        _connection().send_messages([message])
+
+
+def _connection():
+    key = (
+        settings.EMAIL_BACKEND,
+        getattr(settings, "EMAIL_HOST", ""),
+        getattr(settings, "EMAIL_PORT", 0),
+    )
+    connection = _open_connections.get(key)
+    if connection is None:
+        _open_connections.clear()  # Settings changed (tests): forget the old one.
+        connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
+        connection.open()
+        _open_connections[key] = connection
+    return connection
+
+
+def _drop_connection() -> None:
+    for connection in _open_connections.values():
+        with suppress(Exception):
+            connection.close()
+    _open_connections.clear()
 
 
 def _build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
@@ -128,7 +166,6 @@ def _build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
         # One Message-ID per row: a copy sent twice (a worker killed between the SMTP
         # server's "250" and our "sent") is recognisably the same message.
         headers={"Message-ID": message_id(email), **email.headers},
-        connection=get_connection(timeout=settings.EMAIL_TIMEOUT),
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
