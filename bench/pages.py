@@ -8,9 +8,14 @@ REGIONAL_OFFICIAL = "handlaggare@example.se"
 P95_TARGET_MS = 50
 
 
+# Placeholders in a page's path, found in each scale's database by bench/probe.py.
+PUBLIC_MEETING = "<public-meeting>"  # the next public sub-regional round of the volume
+BUSIEST_MEETING = "<busiest-meeting>"  # the volume meeting with the most invitations
+
+
 @dataclass(frozen=True)
 class Page:
-    path: str
+    path: str  # may hold a placeholder above; the report shows it as written here
     persona: str | None = None  # the demo login whose session the page is fetched with
 
     @property
@@ -28,5 +33,59 @@ PAGES = [
     Page("/en/kommuner/"),
     Page("/min-sida/", LUND_CHIEF),
     Page("/hantera/inbjudningar/", REGIONAL_OFFICIAL),
+    Page("/overlaggningar/"),
+    Page(f"/overlaggningar/{PUBLIC_MEETING}/"),
+    Page(f"/overlaggningar/{BUSIEST_MEETING}/svar/", REGIONAL_OFFICIAL),
 ]
 PERSONAS = sorted({page.persona for page in PAGES if page.persona})
+
+
+def resolve(path: str) -> str:
+    """The path with its placeholder replaced by a meeting's key. Needs Django set up."""
+    if PUBLIC_MEETING in path:
+        return path.replace(PUBLIC_MEETING, str(_public_meeting()))
+    if BUSIEST_MEETING in path:
+        return path.replace(BUSIEST_MEETING, str(_busiest_meeting()))
+    return path
+
+
+def _volume_meetings():
+    from forums.models import Meeting
+    from kulturportal.volume import VOLUME_DOMAIN
+
+    return Meeting.objects.filter(organiser__email__endswith="@" + VOLUME_DOMAIN)
+
+
+def _public_meeting() -> int:
+    from django.utils import timezone
+
+    from forums.models import ForumType
+
+    upcoming = _volume_meetings().public().filter(starts_at__gte=timezone.now())
+    rounds = upcoming.filter(forum_type=ForumType.SUB_REGIONAL)
+    meeting = (rounds if rounds.exists() else upcoming).order_by("starts_at", "pk").first()
+    if meeting is None:
+        raise SystemExit("No public upcoming meeting in the volume: did seed_volume run?")
+    return meeting.pk
+
+
+def _busiest_meeting() -> int:
+    from django.db.models import Count
+
+    busiest = (
+        _volume_meetings()
+        .annotate(invited=Count("invitations"))
+        .order_by("-invited", "starts_at", "pk")
+        .first()
+    )
+    if busiest is None:
+        raise SystemExit("No meeting in the volume: did seed_volume run?")
+    return busiest.pk
+
+
+def invitations(path: str) -> int:
+    """How many the meeting in a resolved path invited. Needs Django set up."""
+    from forums.models import Invitation
+
+    pk = int(path.split("/overlaggningar/", 1)[1].split("/", 1)[0])
+    return Invitation.objects.filter(meeting_id=pk).count()

@@ -19,18 +19,22 @@ def main(out_path: str) -> None:
     django.setup()
     from django.conf import settings
 
-    from bench.pages import BASELINE, PAGES, PERSONAS
+    from bench.pages import BASELINE, PAGES, PERSONAS, invitations, resolve
 
     clients = {None: _client()}
     for email in PERSONAS:
         clients[email] = _logged_in(email)
+    # The path each page is driven at in this database, its placeholder filled in.
+    paths = {p.path: resolve(p.path) for p in [BASELINE, *PAGES]}
     result = {
         "cookies": {
             email: f"{settings.SESSION_COOKIE_NAME}="
             + clients[email].cookies[settings.SESSION_COOKIE_NAME].value
             for email in PERSONAS
         },
-        "pages": {p.path: _probe(clients[p.persona], p.path) for p in [BASELINE, *PAGES]},
+        "paths": paths,
+        "invited": {p.path: invitations(paths[p.path]) for p in PAGES if p.path != paths[p.path]},
+        "pages": {p.path: _probe(clients[p.persona], paths[p.path]) for p in [BASELINE, *PAGES]},
         "versions": _versions(),
     }
     with open(out_path, "w", encoding="utf-8") as out:

@@ -1,6 +1,8 @@
 """bench/report.md and bench/report.png from one run's figures (see run.py)."""
 
-from bench.pages import BASELINE, P95_TARGET_MS, PAGES
+from bench.pages import BASELINE, BUSIEST_MEETING, P95_TARGET_MS, PAGES, PUBLIC_MEETING
+
+FANOUT_RATIO_TARGET = 0.5  # end to end, at least half of what plain smtplib manages
 
 HEADER = [
     "Page",
@@ -43,7 +45,8 @@ def markdown(run: dict, chart_name: str) -> str:
         "the same middleware; it runs before and after the pages, and the mean of the two is "
         "shown. Everything shares the machine's cores: the load average above tells whether "
         "other work (a test run, say) took some of them. Each scale is a fresh database with "
-        "the demo data and `seed_volume --scale N` (N × 500 organisations, N × 2,000 people). "
+        "the demo data and `seed_volume --scale N` (N × 500 organisations, N × 2,000 people, "
+        "N × 300 meetings, N × 15,000 invitations). "
         "Queries per request are counted on a warm request (as under steady load); a cold one, "
         "right after the cache is emptied, is in brackets where it differs.",
         "",
@@ -57,10 +60,83 @@ def markdown(run: dict, chart_name: str) -> str:
         f"p95 under {P95_TARGET_MS} ms at {settings['connections']} connections; the same "
         "number of queries per request at every scale.",
         "",
+        *_meetings_driven(run["scales"]),
         f"![Requests per second per page against the baseline]({chart_name})",
         "",
+        *fanout_section(run.get("fanout")),
     ]
     return "\n".join(lines)
+
+
+def _meetings_driven(scales: dict) -> list[str]:
+    """Which meeting each placeholder stood for, per scale (its key differs between them)."""
+    lines = []
+    for placeholder, what in [
+        (PUBLIC_MEETING, "the volume's next public sub-regional round"),
+        (BUSIEST_MEETING, "the volume meeting with the most invitations"),
+    ]:
+        pages = [page for page in PAGES if placeholder in page.path]
+        if not pages:
+            continue
+        found = []
+        for scale, result in scales.items():
+            path = result.get("paths", {}).get(pages[0].path, "?")
+            invited = result.get("invited", {}).get(pages[0].path)
+            found.append(
+                f"`{path}` at scale {scale}" + (f" ({invited:,} invitations)" if invited else "")
+            )
+        lines.append(f"- `{placeholder}` is {what}: " + ", ".join(found) + ".")
+    return [*lines, ""] if lines else []
+
+
+# --- The fan-out --------------------------------------------------------------------------------
+
+
+def fanout_section(fanout: dict | None) -> list[str]:
+    if not fanout:
+        return []
+    base = fanout["baseline"]
+    ratio_met = fanout["ratio"] >= FANOUT_RATIO_TARGET and not fanout["gave_up"]
+    once = "yes" if fanout["exactly_once"] else "no"
+    if not fanout["exactly_once"]:
+        once += (
+            f" ({fanout['missing']} missing, {fanout['duplicates']} duplicates, "
+            f"{fanout['strangers']} to addresses not invited)"
+        )
+    outbox = ", ".join(f"{count:,} {status}" for status, count in sorted(fanout["outbox"].items()))
+    return [
+        "## Invitations end to end",
+        "",
+        f"A meeting whose audience is {fanout['invitations']:,} pasted addresses is sent with "
+        "`forums.services.schedule_and_invite` (it renders and stores one e-mail per invitee "
+        "with its iCalendar part, then hands the batch to Celery once the transaction commits). "
+        f"A real Celery worker (`celery -A kulturportal worker -c {fanout['concurrency']}`, "
+        "prefork, the production settings, a Redis of its own as broker) sends them to a local "
+        "SMTP server (aiosmtpd, in a process of its own) that counts the messages per recipient. "
+        "The time runs from the send call to the last message received. The baseline, in the "
+        "same run, with the worker stopped: plain `smtplib` sends the same messages, built from "
+        "the outbox rows as the worker builds them, to the same server over one connection. The "
+        "fan-out runs in the last scale's database, after the pages.",
+        "",
+        "| Measure | Value | Target | Met |",
+        "|---|---|---|---|",
+        f"| Invitations sent | {fanout['invitations']:,} | | |",
+        f"| Send call (`schedule_and_invite`) | {fanout['send_call_seconds']:.1f} s | | |",
+        f"| Send call → last message received | {fanout['total_seconds']:.1f} s | | |",
+        f"| Celery worker, end to end | {fanout['emails_per_second']:,.0f} e-mails/s | | |",
+        f"| Baseline: smtplib, one connection | {base['messages_per_second']:,.0f} messages/s "
+        f"({base['messages']:,} in {base['seconds']:.1f} s) | | |",
+        f"| Ratio, end to end ÷ baseline | {fanout['ratio']:.2f} | ≥ {FANOUT_RATIO_TARGET} | "
+        + ("met" if ratio_met else "not met")
+        + " |",
+        f"| Exactly one e-mail per invitee (counted at the server) | {once} | yes | "
+        + ("met" if fanout["exactly_once"] else "not met")
+        + " |",
+        "",
+        f"Outbox afterwards: {outbox}."
+        + (" The run was given up: no message arrived for a minute." if fanout["gave_up"] else ""),
+        "",
+    ]
 
 
 def rows(scales: dict) -> list[str]:

@@ -1,5 +1,6 @@
 # ruff: noqa: S603 - every command here is built from constants, none from input.
-"""`make bench`: each page under load, at scale 1 and 10, against a trivial Django view.
+"""`make bench`: each page under load, at scale 1 and 10, against a trivial Django view;
+then 5,000 invitations end to end through a Celery worker (bench/fanout.py).
 
 For each scale: a fresh PostgreSQL database with the migrations, the demo data and
 `seed_volume --scale N`; gunicorn with 2 workers and production settings; wrk drives every
@@ -39,6 +40,7 @@ HOST = "127.0.0.1"
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
 DATABASE = "kulturportal_bench"
 REDIS_URL = "redis://127.0.0.1:6379/2"
+FANOUT = int(os.environ.get("BENCH_FANOUT", "5000"))  # invitations; 0 leaves the fan-out out
 WORK = ROOT / "var" / "bench"  # logs and the probe's output
 RESULTS = ROOT / "bench" / "results.json"
 
@@ -51,10 +53,12 @@ def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / "setup.log").unlink(missing_ok=True)
     load_at_start = _load()
-    results = {}
+    results, fanout = {}, None
     try:
         for scale in SCALES:
             results[scale] = bench_scale(scale)
+        if FANOUT:
+            fanout = run_fanout(bench_env())  # in the last scale's database
     finally:
         if not os.environ.get("BENCH_KEEP_DB"):  # keep the last scale's database to look into
             _drop_database()
@@ -65,6 +69,7 @@ def main() -> None:
         },
         "settings": bench_settings(),
         "scales": results,
+        "fanout": fanout,
     }
     RESULTS.write_text(json.dumps(run, indent=2), encoding="utf-8")
     report.write(run, ROOT / "bench" / "report.md", ROOT / "bench" / "report.png")
@@ -81,6 +86,13 @@ def _check_tools() -> None:
     import psycopg
     import redis
 
+    if FANOUT:
+        if not shutil.which("redis-server"):
+            raise SystemExit("redis-server is missing: the fan-out runs a Redis of its own")
+        try:
+            import aiosmtpd  # noqa: F401 - the fan-out's SMTP server
+        except ImportError:
+            raise SystemExit("aiosmtpd is missing: uv sync (it is in the dev group)") from None
     try:
         psycopg.connect(f"{POSTGRES}/postgres", connect_timeout=3).close()
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
@@ -107,10 +119,16 @@ def bench_scale(scale: int) -> dict:
         # The baseline before and after the pages, so a drift in the machine's load evens out.
         for page in [BASELINE, *PAGES, BASELINE]:
             cookie = probe["cookies"].get(page.persona) if page.persona else None
-            figures = {**probe["pages"][page.path], **load(port, page.path, cookie)}
-            print(f"  {page.path:28} {_summary(figures)}", flush=True)
+            path = probe["paths"][page.path]
+            figures = {**probe["pages"][page.path], **load(port, path, cookie)}
+            print(f"  {path:28} {_summary(figures)}", flush=True)
             pages[page.path] = _mean(pages[page.path], figures) if page.path in pages else figures
-    return {"pages": pages, "versions": probe["versions"]}
+    return {
+        "pages": pages,
+        "paths": probe["paths"],
+        "invited": probe["invited"],
+        "versions": probe["versions"],
+    }
 
 
 def _mean(first: dict, second: dict) -> dict:
@@ -153,6 +171,36 @@ def run_probe(env: dict, scale: int) -> dict:
     out = WORK / f"probe-scale-{scale}.json"
     subprocess.run([sys.executable, "-m", "bench.probe", str(out)], cwd=ROOT, env=env, check=True)
     return json.loads(out.read_text(encoding="utf-8"))
+
+
+def run_fanout(env: dict) -> dict:
+    """bench/fanout.py in a process of its own. Stopped with SIGTERM if this run is, so that
+    it stops its Celery worker and SMTP server on the way out."""
+    print(f"Fan-out: {FANOUT:,} invitations through a Celery worker to an SMTP server…", flush=True)
+    out = WORK / "fanout.json"
+    out.unlink(missing_ok=True)
+    env = {**env, "BENCH_FANOUT": str(FANOUT)}  # it starts a Redis of its own for the broker
+    process = subprocess.Popen([sys.executable, "-m", "bench.fanout", str(out)], cwd=ROOT, env=env)
+    try:
+        if process.wait() != 0:
+            raise RuntimeError(f"bench/fanout.py failed; see {WORK}/fanout-*.log")
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    print(
+        f"  {figures['emails_per_second']:.0f} e-mails/s end to end (send call "
+        f"{figures['send_call_seconds']:.1f} s); smtplib alone "
+        f"{figures['baseline']['messages_per_second']:.0f}/s; ratio {figures['ratio']:.2f}; "
+        f"exactly one each: {'yes' if figures['exactly_once'] else 'no'}",
+        flush=True,
+    )
+    return figures
 
 
 def _summary(figures: dict) -> str:

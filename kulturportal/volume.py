@@ -1,6 +1,7 @@
 """Realistic volume for performance work, on top of the reference data: `manage.py seed_volume`.
 
-At scale 1: 500 organisations and 2,000 people with their roles; scale 10 is ten times that.
+At scale 1: 500 organisations and 2,000 people with their roles, then (forums/volume.py) 12
+thematic networks with members, 300 meetings and 15,000 invitations; scale 10 is ten times that.
 The builders run in order, each from its own random stream, so a feature area that adds a
 builder later (meetings, invitations, development areas, consultation responses) does not
 change what the earlier builders make.
@@ -23,6 +24,7 @@ from stdnum import luhn
 from stdnum.se import orgnr
 
 from kulturportal import volume_names as names
+from kulturportal.caching import invalidate_public_pages
 from kulturportal.demo import DEMO_PASSWORD, OFFICIALS_GROUP
 from kulturportal.models import (
     Municipality,
@@ -72,7 +74,9 @@ class Builder:
 
 def builders() -> list[Builder]:
     """In dependency order. Feature areas append their own here as they arrive."""
-    return [ORGANISATIONS, PEOPLE]
+    from forums.volume import MEETINGS, NETWORKS  # the core imports no feature app at load
+
+    return [ORGANISATIONS, PEOPLE, NETWORKS, MEETINGS]
 
 
 def has_volume() -> bool:
@@ -93,6 +97,9 @@ def seed_volume(scale: float, seed: int = DEFAULT_SEED, replace: bool = False) -
     created: dict[str, int] = {}
     for builder in builders():
         created.update(builder.build(volume))
+    # bulk_create sends no signals: retire the cached public pages (the meeting list, say)
+    # once the new rows are there for everyone to see.
+    transaction.on_commit(invalidate_public_pages)
     return created
 
 

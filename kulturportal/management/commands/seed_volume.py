@@ -8,8 +8,9 @@ from kulturportal import volume
 
 class Command(BaseCommand):
     help = (
-        "Add realistic volume for performance work: at --scale 1, 500 organisations and "
-        "2,000 people with their roles; --scale 10 is ten times that. Deterministic."
+        "Add realistic volume for performance work: at --scale 1, 500 organisations, "
+        "2,000 people with their roles, 300 meetings and 15,000 invitations (no e-mail is "
+        "sent); --scale 10 is ten times that. Deterministic."
     )
 
     def add_arguments(self, parser):
