@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -68,6 +69,9 @@ def _meeting_for_official(request, pk) -> Meeting:
 # --- Public side ----------------------------------------------------------------------------
 
 
+LIST_LENGTH = 40
+
+
 @require_safe
 @public_page
 def meeting_list(request):
@@ -78,14 +82,18 @@ def meeting_list(request):
     if form.is_valid():
         meetings = _filtered(meetings, form.cleaned_data)
     now = timezone.now()
-    meetings = list(meetings)
+    # The page stays the same size however many meetings there have been: a year's worth
+    # ahead, and the latest ones behind (a year filter shows the rest).
+    upcoming = meetings.filter(ends_at__gte=now)[:LIST_LENGTH]
+    past = meetings.filter(ends_at__lt=now).order_by("-starts_at")[:LIST_LENGTH]
     return render(
         request,
         "forums/meeting_list.html",
         {
             "form": form,
-            "upcoming": [m for m in meetings if m.ends_at >= now],
-            "past": [m for m in meetings if m.ends_at < now][::-1],
+            "upcoming": upcoming,
+            "past": past,
+            "list_length": LIST_LENGTH,
             "forum_types": ForumType.choices,
             "may_manage": may(request.user, "forums.manage_meetings"),
         },
@@ -510,21 +518,27 @@ def document_upload(request, pk):
 @require_safe
 def meeting_replies(request, pk):
     meeting = _meeting_for_official(request, pk)
-    invitations = list(meeting.invitations.for_reply_list())
-    by_response = Counter(i.response for i in invitations)
-    coming = [i for i in invitations if i.response == Invitation.Response.ACCEPTED]
-    represented = {i.municipality_id for i in coming if i.municipality_id and not i.waitlisted}
+    invitations = meeting.invitations.all()
+    coming = invitations.filter(response=Invitation.Response.ACCEPTED, waitlisted=False)
+    by_response = dict(invitations.values_list("response").annotate(n=Count("id")))
+    # Summaries are counted by the database; the list itself comes a page at a time.
+    page = Paginator(invitations.for_reply_list(), REPLIES_PER_PAGE).get_page(
+        request.GET.get("sida")
+    )
     return render(
         request,
         "forums/meeting_replies.html",
         {
             "meeting": meeting,
-            "invitations": invitations,
+            "page": page,
             "counts": [
                 (label, by_response.get(value, 0)) for value, label in Invitation.Response.choices
             ],
-            "waitlisted": sum(1 for i in coming if i.waitlisted),
-            "represented": len(represented),
+            "waitlisted": invitations.filter(waitlisted=True).count(),
+            "represented": coming.exclude(municipality=None)
+            .values("municipality")
+            .distinct()
+            .count(),
             "municipality_total": Municipality.objects.count(),
             "by_municipality": _by_municipality(invitations),
             "by_session": meeting.sessions.annotate(
@@ -542,15 +556,17 @@ def meeting_replies(request, pk):
     )
 
 
+REPLIES_PER_PAGE = 100
+
+
 def _by_municipality(invitations) -> list[tuple[str, int, int]]:
-    rows: dict[str, list[int]] = {}
-    for invitation in invitations:
-        name = invitation.municipality.name if invitation.municipality else _("Övriga")
-        row = rows.setdefault(name, [0, 0])
-        row[0] += 1
-        if invitation.response == Invitation.Response.ACCEPTED and not invitation.waitlisted:
-            row[1] += 1
-    return [(name, invited, coming) for name, (invited, coming) in rows.items()]
+    coming = Q(response=Invitation.Response.ACCEPTED, waitlisted=False)
+    rows = (
+        invitations.values_list("municipality__name")
+        .annotate(invited=Count("id"), coming=Count("id", filter=coming))
+        .order_by("municipality__name")
+    )
+    return [(name or _("Övriga"), invited, coming) for name, invited, coming in rows]
 
 
 EXPORT_HEADERS = [
