@@ -328,6 +328,15 @@ class AudienceRule(TimestampedModel):
 
 
 class InvitationQuerySet(models.QuerySet):
+    def upcoming_for(self, user):
+        """A person's invitations to sent meetings that have not ended, for /min-sida/."""
+        return (
+            self.filter(user=user, meeting__ends_at__gte=timezone.now())
+            .exclude(meeting__status=Meeting.Status.DRAFT)
+            .select_related("meeting", "session")
+            .order_by("meeting__starts_at")
+        )
+
     def for_reply_list(self):
         return self.select_related(
             "user", "municipality", "organisation", "session", "last_email"

@@ -179,6 +179,8 @@ def network_members(network) -> list[Recipient]:
 
 def validate_schedulable(meeting: Meeting, recipients: list[Recipient]) -> list[str]:
     problems = []
+    if meeting.status in (Meeting.Status.CANCELLED, Meeting.Status.HELD):
+        problems.append(_("Mötet är inställt eller redan hållet. Det går inte att bjuda in fler."))
     if meeting.starts_at <= timezone.now():
         problems.append(_("Mötet har redan börjat. Välj en tid i framtiden."))
     if meeting.forum_type == ForumType.SUB_REGIONAL and not meeting.sessions.exists():
@@ -207,7 +209,11 @@ def schedule_and_invite(*, meeting: Meeting) -> int:
 @transaction.atomic
 def invite_more(*, meeting: Meeting) -> int:
     """After the audience grew: invite those not yet invited, with the current version."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     recipients = resolve_audience(meeting)
+    problems = validate_schedulable(meeting, recipients)
+    if problems:
+        raise ValidationError(problems)
     _create_invitations(meeting, recipients)
     return _send_version(meeting)
 
@@ -323,10 +329,7 @@ def resend(*, invitation: Invitation) -> OutgoingEmail:
     method = "CANCEL" if meeting.status == Meeting.Status.CANCELLED else "REQUEST"
     email = _invitation_email(invitation, _meeting_context(meeting), method)
     email.dedupe_key = None
-    email.save()
-    from kulturportal.emails import _dispatch_on_commit
-
-    _dispatch_on_commit([email.pk])
+    (email,) = queue_emails([email])
     invitation.last_email = email
     invitation.save(update_fields=["last_email", "updated_at"])
     return email

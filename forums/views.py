@@ -295,8 +295,7 @@ def _meeting_form(request, meeting):
 def _save_meeting(form, sessions, agenda) -> int:
     changed = set(form.changed_data)
     meeting = form.save(commit=False)
-    is_new = meeting.pk is None
-    if is_new:
+    if meeting.pk is None:
         meeting.save()
     sessions.instance = agenda.instance = meeting
     if sessions.has_changed():
@@ -305,7 +304,7 @@ def _save_meeting(form, sessions, agenda) -> int:
     agenda.save()
     if meeting.forum_type == ForumType.SUB_REGIONAL and meeting.sessions.exists():
         _span_sessions(meeting)
-    return 0 if is_new else services.update_meeting(meeting=meeting, changed=changed)
+    return services.update_meeting(meeting=meeting, changed=changed)
 
 
 def _span_sessions(meeting: Meeting) -> None:
@@ -320,20 +319,22 @@ def _span_sessions(meeting: Meeting) -> None:
 @require_safe
 def meeting_manage(request, pk):
     meeting = _meeting_for_official(request, pk)
+    return _render_manage(request, meeting, DocumentForm())
+
+
+def _render_manage(request, meeting, document_form, status=200):
     counts = Counter(meeting.invitations.values_list("response", flat=True))
     return render(
         request,
         "forums/meeting_manage.html",
         {
             "meeting": meeting,
-            "rules": meeting.audience_rules.select_related(
-                "network", "organisation"
-            ).prefetch_related("sub_regions", "people"),
             "invited": sum(counts.values()),
             "coming": counts.get(Invitation.Response.ACCEPTED, 0),
             "documents": meeting.documents.all(),
-            "document_form": DocumentForm(),
+            "document_form": document_form,
         },
+        status=status,
     )
 
 
@@ -415,8 +416,6 @@ def meeting_send(request, pk):
     meeting = _meeting_for_official(request, pk)
     recipients = services.resolve_audience(meeting)
     problems = services.validate_schedulable(meeting, recipients)
-    if meeting.status != Meeting.Status.DRAFT:
-        problems = [p for p in problems if "tom" not in p] if recipients else problems
     if request.method == "POST" and not problems:
         return _send(request, meeting)
     municipalities = {m.pk: m for m in Municipality.objects.all()}
@@ -494,20 +493,7 @@ def document_upload(request, pk):
         document.save()
         messages.success(request, _("Handlingen är uppladdad."))
         return redirect("forums:meeting_manage", pk=meeting.pk)
-    counts = Counter(meeting.invitations.values_list("response", flat=True))
-    return render(
-        request,
-        "forums/meeting_manage.html",
-        {
-            "meeting": meeting,
-            "document_form": form,
-            "documents": meeting.documents.all(),
-            "rules": meeting.audience_rules.all(),
-            "invited": sum(counts.values()),
-            "coming": counts.get(Invitation.Response.ACCEPTED, 0),
-        },
-        status=400,
-    )
+    return _render_manage(request, meeting, form, status=400)
 
 
 # --- Replies: the officials' view -------------------------------------------------------------
@@ -825,14 +811,4 @@ def _invitation_from_link(signed_token: str):
         .prefetch_related(Prefetch("meeting__sessions"))
         .filter(token=token)
         .first()
-    )
-
-
-def my_invitations(user):
-    """For /min-sida/: the person's invitations to meetings still ahead."""
-    return (
-        Invitation.objects.filter(user=user, meeting__ends_at__gte=timezone.now())
-        .exclude(meeting__status=Meeting.Status.DRAFT)
-        .select_related("meeting", "session")
-        .order_by("meeting__starts_at")
     )

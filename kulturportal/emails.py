@@ -53,9 +53,7 @@ def queue_emails(emails: list[OutgoingEmail]) -> list[OutgoingEmail]:
         )
     )
     new = [email for email in keyed if email.dedupe_key not in existing] + unkeyed
-    created = OutgoingEmail.objects.bulk_create(new, batch_size=500)
-    if created and created[0].pk is None:  # Backends that return no ids (none of ours).
-        created = list(OutgoingEmail.objects.filter(dedupe_key__in=[e.dedupe_key for e in new]))
+    created = OutgoingEmail.objects.bulk_create(new, batch_size=500)  # ids set on PG and SQLite
     _dispatch_on_commit([email.pk for email in created])
     by_key = {
         email.dedupe_key: email
@@ -75,10 +73,10 @@ def templated_email(
 def send_templated_email(
     *, to: str, name: str, context: dict, language: str = "sv", dedupe_key: str | None = None
 ) -> OutgoingEmail:
-    subject, text, html = render_email(name, context, language)
-    return queue_email(
-        to=to, subject=subject, body_text=text, body_html=html, dedupe_key=dedupe_key
+    email = templated_email(
+        to=to, name=name, context=context, language=language, dedupe_key=dedupe_key
     )
+    return queue_emails([email])[0]
 
 
 def _dispatch_on_commit(email_ids: list[int]) -> None:

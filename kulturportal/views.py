@@ -16,8 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from forums.models import Meeting
-from forums.views import my_invitations
+from forums.models import Invitation, Meeting
 from kulturportal import services
 from kulturportal.caching import public_page
 from kulturportal.forms import AcceptInvitationForm, DeleteAccountForm, RoleInvitationForm
@@ -103,7 +102,7 @@ def my_page(request):
         "kulturportal/my_page.html",
         {
             "roles": user.active_roles,
-            "invitations": my_invitations(user),
+            "invitations": Invitation.objects.upcoming_for(user),
             "is_official": may(user, "kulturportal.manage_portal"),
         },
     )

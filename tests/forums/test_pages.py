@@ -326,3 +326,19 @@ def test_culture_chiefs_network_follows_the_role(client, lund_chief, ystad_polit
     assert "Lena Lundberg" in html and "Malik Malmsten" in html
     client.force_login(ystad_politician)
     assert client.get(url).status_code == 404
+
+
+def test_a_new_round_runs_from_its_first_session_to_its_last(official_client, in_a_month):
+    sessions = {"sessions-TOTAL_FORMS": "2", "sessions-INITIAL_FORMS": "0"}
+    for n, days in enumerate((3, 9)):
+        start = in_a_month + timedelta(days=days)
+        sessions |= {
+            f"sessions-{n}-town": f"Ort {n}",
+            f"sessions-{n}-starts_at": _local(start),
+            f"sessions-{n}-ends_at": _local(start + timedelta(hours=3)),
+        }
+    data = _meeting_post(in_a_month, forum_type=ForumType.SUB_REGIONAL) | sessions
+    official_client.post(reverse("forums:meeting_create"), data)
+    meeting = Meeting.objects.get()
+    assert meeting.starts_at == in_a_month + timedelta(days=3)
+    assert meeting.ends_at == in_a_month + timedelta(days=9, hours=3)

@@ -177,3 +177,12 @@ def test_beat_runs_the_reminders_task(settings, annual, send_now, mailoutbox):
     annual.refresh_from_db()
     send_now(services.schedule_and_invite, meeting=annual)
     assert send_now(send_due_reminders.delay().get) == 2
+
+
+def test_a_cancelled_meeting_invites_nobody_more(annual, send_now, mailoutbox):
+    send_now(services.schedule_and_invite, meeting=annual)
+    send_now(services.cancel_meeting, meeting=annual)
+    AudienceRule.objects.create(meeting=annual, kind=Audience.EMAILS, emails="sen@example.se")
+    with pytest.raises(ValidationError):
+        services.invite_more(meeting=annual)
+    assert not Invitation.objects.filter(email="sen@example.se").exists()
