@@ -1,6 +1,4 @@
-import csv
 from collections import Counter
-from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from openpyxl import Workbook
 
 from forums import ical, services
 from forums.forms import (
@@ -39,6 +36,7 @@ from forums.models import (
     Minutes,
     Network,
 )
+from kulturportal import exports
 from kulturportal.caching import public_page
 from kulturportal.middleware import management_page
 from kulturportal.models import Municipality
@@ -568,10 +566,11 @@ EXPORT_HEADERS = [
     gettext_lazy("Väntelista"),
     gettext_lazy("E-poststatus"),
 ]
+EXPORT_WIDTHS = [28, 32, 16, 28, 14, 14, 30, 30, 30, 10, 14]
 
 
 def _export_rows(meeting):
-    for i in meeting.invitations.for_reply_list():
+    for i in meeting.invitations.for_reply_list().iterator(chunk_size=2000):
         yield [
             i.name,
             i.email,
@@ -592,13 +591,7 @@ def _export_rows(meeting):
 @require_safe
 def replies_csv(request, pk):
     meeting = _meeting_for_official(request, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="svar-{meeting.pk}.csv"'
-    response.write("\ufeff")  # Excel reads UTF-8 only with the byte-order mark.
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([str(header) for header in EXPORT_HEADERS])
-    writer.writerows(_export_rows(meeting))
-    return response
+    return exports.csv_response(f"svar-{meeting.pk}.csv", EXPORT_HEADERS, _export_rows(meeting))
 
 
 @login_required
@@ -606,20 +599,13 @@ def replies_csv(request, pk):
 @require_safe
 def replies_xlsx(request, pk):
     meeting = _meeting_for_official(request, pk)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Svar"
-    sheet.append([str(header) for header in EXPORT_HEADERS])
-    for row in _export_rows(meeting):
-        sheet.append(row)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return exports.xlsx_response(
+        f"svar-{meeting.pk}.xlsx",
+        EXPORT_HEADERS,
+        _export_rows(meeting),
+        sheet_title=_("Svar"),
+        widths=EXPORT_WIDTHS,
     )
-    response["Content-Disposition"] = f'attachment; filename="svar-{meeting.pk}.xlsx"'
-    return response
 
 
 @login_required

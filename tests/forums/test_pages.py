@@ -237,10 +237,11 @@ def test_officials_see_counts_by_answer_municipality_and_session(official_client
 
 def test_reply_list_exports_as_csv_and_xlsx(official_client, scheduled_round):
     response = official_client.get(reverse("forums:replies_csv", args=[scheduled_round.pk]))
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
     assert rows[0][0] == "Namn" and len(rows) == 4
     response = official_client.get(reverse("forums:replies_xlsx", args=[scheduled_round.pk]))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.max_row == 4 and sheet["B2"].value.endswith("@example.se")
 
 
