@@ -103,12 +103,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: Celery broker and result backend, and the cache shared by all web workers.
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+# The cache may live in a Redis of its own (CACHE_URL), one with a memory limit that may
+# evict; the broker's Redis must never evict. Both default to REDIS_URL.
+CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
+# Fails open when Redis is down (kulturportal/cache.py): logins never depend on it.
+REDIS_CACHE_BACKEND = "kulturportal.cache.ResilientRedisCache"
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "BACKEND": REDIS_CACHE_BACKEND,
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="kulturportal"),
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:

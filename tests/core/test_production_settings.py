@@ -50,5 +50,5 @@ def test_production_requires_mfa_for_officials_and_hashes_static_names():
         "True",
         "whitenoise.storage.CompressedManifestStaticFilesStorage",
         "True",
-        "django.core.cache.backends.redis.RedisCache",
+        "kulturportal.cache.ResilientRedisCache",
     ], result.stderr
