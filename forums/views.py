@@ -38,7 +38,6 @@ from forums.models import (
 )
 from kulturportal import exports
 from kulturportal.caching import public_page
-from kulturportal.middleware import management_page
 from kulturportal.models import Municipality
 from kulturportal.rules import may
 
@@ -230,7 +229,6 @@ def network_detail(request, slug):
 
 
 @login_required
-@management_page
 @require_http_methods(["GET", "POST"])
 def meeting_create(request):
     _require_official(request)
@@ -238,7 +236,6 @@ def meeting_create(request):
 
 
 @login_required
-@management_page
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, pk):
     meeting = _meeting_for_official(request, pk)
@@ -313,7 +310,6 @@ def _span_sessions(meeting: Meeting) -> None:
 
 
 @login_required
-@management_page
 @require_safe
 def meeting_manage(request, pk):
     meeting = _meeting_for_official(request, pk)
@@ -337,7 +333,6 @@ def _render_manage(request, meeting, document_form, status=200):
 
 
 @login_required
-@management_page
 @require_http_methods(["GET", "POST"])
 def meeting_audience(request, pk):
     meeting = _meeting_for_official(request, pk)
@@ -397,7 +392,6 @@ def _audience_context(meeting, form, problems) -> dict:
 
 
 @login_required
-@management_page
 @require_POST
 def audience_rule_delete(request, pk, rule_pk):
     meeting = _meeting_for_official(request, pk)
@@ -407,7 +401,6 @@ def audience_rule_delete(request, pk, rule_pk):
 
 
 @login_required
-@management_page
 @require_http_methods(["GET", "POST"])
 def meeting_send(request, pk):
     """The resolved list and the exact e-mail, then the send button."""
@@ -458,7 +451,6 @@ def _send(request, meeting):
 
 
 @login_required
-@management_page
 @require_http_methods(["GET", "POST"])
 def meeting_cancel(request, pk):
     meeting = _meeting_for_official(request, pk)
@@ -478,7 +470,6 @@ def meeting_cancel(request, pk):
 
 
 @login_required
-@management_page
 @require_POST
 def document_upload(request, pk):
     meeting = _meeting_for_official(request, pk)
@@ -498,7 +489,6 @@ def document_upload(request, pk):
 
 
 @login_required
-@management_page
 @require_safe
 def meeting_replies(request, pk):
     meeting = _meeting_for_official(request, pk)
@@ -587,7 +577,6 @@ def _export_rows(meeting):
 
 
 @login_required
-@management_page
 @require_safe
 def replies_csv(request, pk):
     meeting = _meeting_for_official(request, pk)
@@ -595,7 +584,6 @@ def replies_csv(request, pk):
 
 
 @login_required
-@management_page
 @require_safe
 def replies_xlsx(request, pk):
     meeting = _meeting_for_official(request, pk)
@@ -609,7 +597,6 @@ def replies_xlsx(request, pk):
 
 
 @login_required
-@management_page
 @require_safe
 def meeting_badges(request, pk):
     meeting = _meeting_for_official(request, pk)
@@ -620,7 +607,6 @@ def meeting_badges(request, pk):
 
 
 @login_required
-@management_page
 @require_http_methods(["GET", "POST"])
 def meeting_attendance(request, pk):
     meeting = _meeting_for_official(request, pk)
@@ -643,7 +629,6 @@ def meeting_attendance(request, pk):
 
 
 @login_required
-@management_page
 @require_POST
 def invitation_resend(request, pk, invitation_pk):
     meeting = _meeting_for_official(request, pk)
@@ -659,7 +644,6 @@ def invitation_resend(request, pk, invitation_pk):
 
 
 @login_required
-@management_page
 @require_http_methods(["GET", "POST"])
 def minutes_edit(request, pk):
     meeting = _meeting_for_official(request, pk)

@@ -9,13 +9,21 @@ from django.utils.translation import gettext as _
 from kulturportal.models import Role
 
 
-def management_page(view):
-    """Mark a view as a management page: officials must have MFA before they reach it."""
-    view.management_page = True
+def open_before_mfa(view):
+    """Mark a view an official may reach before setting up two-step verification."""
+    view.open_before_mfa = True
     return view
 
 
-class RequireMfaForManagementMiddleware:
+class RequireMfaForOfficialsMiddleware:
+    """Once MFA is required, an official without TOTP reaches nothing but the account pages.
+
+    Decided by the resolved view, not by the path: the same view answers at /admin/ and
+    /en/admin/. Every page is closed by default, so a new official-only page is born safe;
+    only allauth's own views (log in and out, set up TOTP, reauthenticate) and views marked
+    open_before_mfa (the accessibility statement, the health check) stay open.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -25,21 +33,24 @@ class RequireMfaForManagementMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not settings.MFA_REQUIRED_FOR_OFFICIALS or not request.user.is_authenticated:
             return None
-        is_admin = request.path.startswith("/admin/")
-        if not (is_admin or getattr(view_func, "management_page", False)):
+        if _is_open_before_mfa(view_func) or not must_use_mfa(request.user):
             return None
-        user = request.user
-        needs_mfa = user.is_staff or user.has_role(Role.REGIONAL_OFFICIAL)
-        if (
-            needs_mfa
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-        ):
-            messages.warning(
-                request,
-                _("Du behöver slå på tvåstegsverifiering innan du kan hantera portalen."),
-            )
-            return redirect("mfa_activate_totp")
-        return None
+        if Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
+            return None
+        messages.warning(
+            request,
+            _("Du behöver slå på tvåstegsverifiering innan du kan hantera portalen."),
+        )
+        return redirect("mfa_activate_totp")
+
+
+def must_use_mfa(user) -> bool:
+    return user.is_staff or user.has_role(Role.REGIONAL_OFFICIAL)
+
+
+def _is_open_before_mfa(view_func) -> bool:
+    module = getattr(view_func, "__module__", "") or ""
+    return module.startswith("allauth.") or getattr(view_func, "open_before_mfa", False)
 
 
 class RefreshSessionMiddleware:

@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "kulturportal.middleware.RequireMfaForManagementMiddleware",
+    "kulturportal.middleware.RequireMfaForOfficialsMiddleware",
     "kulturportal.middleware.RefreshSessionMiddleware",
 ]
 

@@ -20,7 +20,7 @@ from forums.models import Invitation, Meeting
 from kulturportal import services
 from kulturportal.caching import public_page
 from kulturportal.forms import AcceptInvitationForm, DeleteAccountForm, RoleInvitationForm
-from kulturportal.middleware import management_page
+from kulturportal.middleware import open_before_mfa
 from kulturportal.models import (
     Municipality,
     Role,
@@ -109,7 +109,6 @@ def my_page(request):
 
 
 @login_required
-@management_page
 @require_http_methods(["GET", "POST"])
 def invite_person(request):
     if not may(request.user, "kulturportal.invite_to_role"):
@@ -202,18 +201,21 @@ def _welcome(request, user):
     return redirect("my_page")
 
 
+@open_before_mfa
 @require_safe
 @public_page
 def accessibility(request):
     return render(request, "kulturportal/accessibility.html")
 
 
+@open_before_mfa
 @require_safe
 @public_page
 def privacy(request):
     return render(request, "kulturportal/privacy.html")
 
 
+@open_before_mfa
 @require_safe
 @never_cache
 def healthz(request):

@@ -1,12 +1,19 @@
 """Every URL of the project, for every persona, → the answer each must get, for GET and POST.
 
 A new URL without a row here fails `test_every_url_has_a_row`. Answers: a status code,
-L (redirect to the login page) or R (another redirect, e.g. a logged-in person sent on
-from the login page). Columns follow PERSONAS.
+L (redirect to the login page), M (redirect to set up two-step verification) or R (another
+redirect, e.g. a logged-in person sent on from the login page). Columns follow PERSONAS.
+
+The matrix runs as production does, with MFA required of officials: the official has TOTP;
+the official without it reaches only the account pages and those marked open before MFA.
 """
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kulturportal.demo import DEMO_PASSWORD
+from kulturportal.models import Role, RoleAssignment, User
 
 PERSONAS = [
     "anonymous",
@@ -17,6 +24,7 @@ PERSONAS = [
     "ystad_politician",
     "folk_high_school_rep",
     "other_org_rep",  # the same role, another organisation
+    "official_without_mfa",  # a regional official who has not set up TOTP yet
 ]
 
 KWARGS = {
@@ -47,53 +55,70 @@ def _forum_kwargs(name: str, world: dict) -> dict:
     return {"pk": meeting.pk}
 
 
-PUBLIC = "200 200 200 200 200 200 200 200"
-READ_ONLY = "405 405 405 405 405 405 405 405"
-LOGGED_IN = "L   200 200 200 200 200 200 200"
-LOGGED_IN_READ_ONLY = "L   405 405 405 405 405 405 405"
-OFFICIALS = "L   403 200 403 403 403 403 403"
-ENTRANCE = "200 R   R   R   R   R   R   R"  # pages for the logged-out; the logged-in move on
-LOGGED_IN_REDIRECT = "L   R   R   R   R   R   R   R"
-NOT_FOUND = "404 404 404 404 404 404 404 404"
-LOGGED_IN_NOT_FOUND = "L   404 404 404 404 404 404 404"
+PUBLIC = "200 200 200 200 200 200 200 200 M"
+READ_ONLY = "405 405 405 405 405 405 405 405 M"
+LOGGED_IN = "L   200 200 200 200 200 200 200 M"
+LOGGED_IN_READ_ONLY = "L   405 405 405 405 405 405 405 M"
+OFFICIALS = "L   403 200 403 403 403 403 403 M"
+ENTRANCE = "200 R   R   R   R   R   R   R   M"  # pages for the logged-out; the logged-in move on
+LOGGED_IN_REDIRECT = "L   R   R   R   R   R   R   R   M"
+NOT_FOUND = "404 404 404 404 404 404 404 404 M"
+LOGGED_IN_NOT_FOUND = "L   404 404 404 404 404 404 404 M"
+
+
+def open_before_mfa(row: str) -> str:
+    """The official without TOTP gets what the official gets."""
+    answers = row.split()
+    answers[PERSONAS.index("official_without_mfa")] = answers[PERSONAS.index("official")]
+    return " ".join(answers)
+
+
+def before_mfa(get_row: str, post_row: str) -> tuple[str, str]:
+    """A row of a page open before MFA: account pages, the statement, the health check."""
+    return open_before_mfa(get_row), open_before_mfa(post_row)
+
 
 #        url name                              GET                   POST
 MATRIX = {
     "home": (PUBLIC, READ_ONLY),
     "municipality_list": (PUBLIC, READ_ONLY),
     "municipality_detail": (PUBLIC, READ_ONLY),
-    "accessibility": (PUBLIC, READ_ONLY),
-    "privacy": (PUBLIC, READ_ONLY),
-    "healthz": (PUBLIC, READ_ONLY),
+    "accessibility": before_mfa(PUBLIC, READ_ONLY),
+    "privacy": before_mfa(PUBLIC, READ_ONLY),
+    "healthz": before_mfa(PUBLIC, READ_ONLY),
     "my_page": (LOGGED_IN, LOGGED_IN_READ_ONLY),
     "export_my_data": (LOGGED_IN, LOGGED_IN_READ_ONLY),
     "delete_account": (LOGGED_IN, LOGGED_IN),
     "invite_person": (OFFICIALS, OFFICIALS),
     "accept_invitation": (NOT_FOUND, NOT_FOUND),
-    "account_login": (ENTRANCE, ENTRANCE),
-    "account_signup": (ENTRANCE, ENTRANCE),
-    "account_request_login_code": (ENTRANCE, ENTRANCE),
-    "account_confirm_login_code": (LOGGED_IN_REDIRECT, LOGGED_IN_REDIRECT),
-    "account_logout": ("R   200 200 200 200 200 200 200", "R   R   R   R   R   R   R   R"),
-    "account_inactive": (PUBLIC, READ_ONLY),
-    "account_reauthenticate": (LOGGED_IN, LOGGED_IN),
-    "account_email": (LOGGED_IN, LOGGED_IN_REDIRECT),
-    "account_email_verification_sent": (PUBLIC, READ_ONLY),
-    "account_confirm_email": (PUBLIC, NOT_FOUND),
-    "account_change_password": (LOGGED_IN, LOGGED_IN),
-    "account_set_password": (LOGGED_IN_REDIRECT, LOGGED_IN_REDIRECT),
-    "account_reset_password": (PUBLIC, PUBLIC),
-    "account_reset_password_done": (PUBLIC, READ_ONLY),
-    "account_reset_password_from_key": (PUBLIC, PUBLIC),
-    "account_reset_password_from_key_done": (PUBLIC, READ_ONLY),
-    "mfa_index": (LOGGED_IN, LOGGED_IN_READ_ONLY),
-    "mfa_authenticate": (LOGGED_IN_REDIRECT, LOGGED_IN_REDIRECT),
-    "mfa_reauthenticate": (LOGGED_IN_REDIRECT, LOGGED_IN_REDIRECT),
-    "mfa_activate_totp": (LOGGED_IN_REDIRECT, LOGGED_IN_REDIRECT),
-    "mfa_deactivate_totp": (LOGGED_IN_NOT_FOUND, LOGGED_IN_NOT_FOUND),
-    "mfa_view_recovery_codes": (LOGGED_IN_NOT_FOUND, LOGGED_IN_READ_ONLY),
-    "mfa_generate_recovery_codes": (LOGGED_IN_REDIRECT, LOGGED_IN_REDIRECT),
-    "mfa_download_recovery_codes": (LOGGED_IN_NOT_FOUND, LOGGED_IN_NOT_FOUND),
+    "account_login": before_mfa(ENTRANCE, ENTRANCE),
+    "account_signup": before_mfa(ENTRANCE, ENTRANCE),
+    "account_request_login_code": before_mfa(ENTRANCE, ENTRANCE),
+    "account_confirm_login_code": before_mfa(LOGGED_IN_REDIRECT, LOGGED_IN_REDIRECT),
+    "account_logout": before_mfa("R   200 200 200 200 200 200 200 M", "R   R   R   R   R   R   R   R   M"),
+    "account_inactive": before_mfa(PUBLIC, READ_ONLY),
+    "account_reauthenticate": before_mfa(LOGGED_IN, LOGGED_IN),
+    "account_email": before_mfa(LOGGED_IN, LOGGED_IN_REDIRECT),
+    "account_email_verification_sent": before_mfa(PUBLIC, READ_ONLY),
+    "account_confirm_email": before_mfa(PUBLIC, NOT_FOUND),
+    "account_change_password": before_mfa(LOGGED_IN, LOGGED_IN),
+    "account_set_password": before_mfa(LOGGED_IN_REDIRECT, LOGGED_IN_REDIRECT),
+    "account_reset_password": before_mfa(PUBLIC, PUBLIC),
+    "account_reset_password_done": before_mfa(PUBLIC, READ_ONLY),
+    "account_reset_password_from_key": before_mfa(PUBLIC, PUBLIC),
+    "account_reset_password_from_key_done": before_mfa(PUBLIC, READ_ONLY),
+    "mfa_index": before_mfa(LOGGED_IN, LOGGED_IN_READ_ONLY),
+    "mfa_authenticate": before_mfa(LOGGED_IN_REDIRECT, LOGGED_IN_REDIRECT),
+    # The official has TOTP to reauthenticate with or to turn off; the others have none.
+    "mfa_reauthenticate": ("L   R   200 R   R   R   R   R   R", "L   R   200 R   R   R   R   R   R"),
+    "mfa_activate_totp": before_mfa(LOGGED_IN_REDIRECT, LOGGED_IN_REDIRECT),
+    "mfa_deactivate_totp": (
+        "L   404 R   404 404 404 404 404 404",
+        "L   404 R   404 404 404 404 404 404",
+    ),
+    "mfa_view_recovery_codes": before_mfa(LOGGED_IN_NOT_FOUND, LOGGED_IN_READ_ONLY),
+    "mfa_generate_recovery_codes": before_mfa(LOGGED_IN_REDIRECT, LOGGED_IN_REDIRECT),
+    "mfa_download_recovery_codes": before_mfa(LOGGED_IN_NOT_FOUND, LOGGED_IN_NOT_FOUND),
     # Forums: the public side
     "forums:meeting_list": (PUBLIC, READ_ONLY),
     "forums:meeting_detail": (PUBLIC, READ_ONLY),
@@ -104,38 +129,38 @@ MATRIX = {
     "forums:reply": (PUBLIC, PUBLIC),  # the personal link works for whoever holds it
     # Forums: networks are for their members and officials
     "forums:network_list": (LOGGED_IN, LOGGED_IN_READ_ONLY),
-    "forums:network_detail": ("L   404 200 200 200 404 404 404", LOGGED_IN_READ_ONLY),
+    "forums:network_detail": ("L   404 200 200 200 404 404 404 M", LOGGED_IN_READ_ONLY),
     # Forums: management is for regional officials
     "forums:meeting_create": (OFFICIALS, OFFICIALS),
     "forums:meeting_manage": (OFFICIALS, LOGGED_IN_READ_ONLY),
     "forums:meeting_edit": (OFFICIALS, OFFICIALS),
     "forums:meeting_audience": (OFFICIALS, OFFICIALS),
-    "forums:audience_rule_delete": (LOGGED_IN_READ_ONLY, "L   403 R   403 403 403 403 403"),
-    "forums:meeting_send": (OFFICIALS, "L   403 R   403 403 403 403 403"),
-    "forums:meeting_cancel": (OFFICIALS, "L   403 R   403 403 403 403 403"),
-    "forums:document_upload": (LOGGED_IN_READ_ONLY, "L   403 400 403 403 403 403 403"),
+    "forums:audience_rule_delete": (LOGGED_IN_READ_ONLY, "L   403 R   403 403 403 403 403 M"),
+    "forums:meeting_send": (OFFICIALS, "L   403 R   403 403 403 403 403 M"),
+    "forums:meeting_cancel": (OFFICIALS, "L   403 R   403 403 403 403 403 M"),
+    "forums:document_upload": (LOGGED_IN_READ_ONLY, "L   403 400 403 403 403 403 403 M"),
     "forums:meeting_replies": (OFFICIALS, LOGGED_IN_READ_ONLY),
     "forums:replies_csv": (OFFICIALS, LOGGED_IN_READ_ONLY),
     "forums:replies_xlsx": (OFFICIALS, LOGGED_IN_READ_ONLY),
-    "forums:invitation_resend": (LOGGED_IN_READ_ONLY, "L   403 R   403 403 403 403 403"),
+    "forums:invitation_resend": (LOGGED_IN_READ_ONLY, "L   403 R   403 403 403 403 403 M"),
     "forums:meeting_badges": (OFFICIALS, LOGGED_IN_READ_ONLY),
-    "forums:meeting_attendance": (OFFICIALS, "L   403 R   403 403 403 403 403"),
+    "forums:meeting_attendance": (OFFICIALS, "L   403 R   403 403 403 403 403 M"),
     "forums:minutes_edit": (OFFICIALS, OFFICIALS),
     # Only the appointed adjuster (Lund's culture chief) reviews the minutes.
-    "forums:minutes_review": ("L   404 404 200 404 404 404 404", "L   404 404 R   404 404 404 404"),
+    "forums:minutes_review": ("L   404 404 200 404 404 404 404 M", "L   404 404 R   404 404 404 404 M"),
 }
 
 # Django's admin has a URL per model and action; these stand for all of them. Officials are
 # staff and may change reference data and networks; they may see people but not add or
 # change them (that goes through invitations), and meetings are planned in the portal.
 ADMIN_MATRIX = {
-    "admin:index": "L   403 200 403 403 403 403 403",
-    "admin:kulturportal_municipality_changelist": "L   403 200 403 403 403 403 403",
-    "admin:kulturportal_organisation_changelist": "L   403 200 403 403 403 403 403",
-    "admin:kulturportal_user_changelist": "L   403 200 403 403 403 403 403",
-    "admin:kulturportal_user_add": "L   403 403 403 403 403 403 403",
-    "admin:forums_network_changelist": "L   403 200 403 403 403 403 403",
-    "admin:forums_meeting_add": "L   403 403 403 403 403 403 403",
+    "admin:index": "L   403 200 403 403 403 403 403 M",
+    "admin:kulturportal_municipality_changelist": "L   403 200 403 403 403 403 403 M",
+    "admin:kulturportal_organisation_changelist": "L   403 200 403 403 403 403 403 M",
+    "admin:kulturportal_user_changelist": "L   403 200 403 403 403 403 403 M",
+    "admin:kulturportal_user_add": "L   403 403 403 403 403 403 403 M",
+    "admin:forums_network_changelist": "L   403 200 403 403 403 403 403 M",
+    "admin:forums_meeting_add": "L   403 403 403 403 403 403 403 M",
 }
 
 
@@ -157,7 +182,9 @@ def test_every_url_has_a_row():
 
 def _answer(response) -> str:
     if response.status_code == 302:
-        return "L" if response.url.startswith(reverse("account_login")) else "R"
+        if response.url.startswith(reverse("account_login")):
+            return "L"
+        return "M" if response.url == reverse("mfa_activate_totp") else "R"
     return str(response.status_code)
 
 
@@ -191,7 +218,18 @@ def world(demo, lund_chief, settings, tmp_path):
 
 
 @pytest.fixture
-def log_in_as(client, request, demo):
+def official_without_mfa(official):
+    user = User.objects.create_user("ny.handlaggare@example.se", DEMO_PASSWORD, is_staff=True)
+    user.groups.set(official.groups.all())
+    RoleAssignment.objects.create(user=user, role=Role.REGIONAL_OFFICIAL)
+    return user
+
+
+@pytest.fixture
+def log_in_as(client, request, demo, official, settings):
+    settings.MFA_REQUIRED_FOR_OFFICIALS = True
+    TOTP.activate(official, generate_totp_secret())
+
     def log_in(persona):
         client.logout()
         if persona != "anonymous":
@@ -219,6 +257,8 @@ def _final_answer(response) -> str:
     """The admin sends people through its own login page first; judge where they end up."""
     if response.redirect_chain and response.request["PATH_INFO"] == reverse("account_login"):
         return "L"
+    if response.redirect_chain and response.redirect_chain[0][0] == reverse("mfa_activate_totp"):
+        return "M"
     return str(response.status_code)
 
 
