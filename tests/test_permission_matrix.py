@@ -95,7 +95,9 @@ MATRIX = {
     "account_signup": before_mfa(ENTRANCE, ENTRANCE),
     "account_request_login_code": before_mfa(ENTRANCE, ENTRANCE),
     "account_confirm_login_code": before_mfa(LOGGED_IN_REDIRECT, LOGGED_IN_REDIRECT),
-    "account_logout": before_mfa("R   200 200 200 200 200 200 200 M", "R   R   R   R   R   R   R   R   M"),
+    "account_logout": before_mfa(
+        "R   200 200 200 200 200 200 200 M", "R   R   R   R   R   R   R   R   M"
+    ),
     "account_inactive": before_mfa(PUBLIC, READ_ONLY),
     "account_reauthenticate": before_mfa(LOGGED_IN, LOGGED_IN),
     "account_email": before_mfa(LOGGED_IN, LOGGED_IN_REDIRECT),
@@ -110,7 +112,10 @@ MATRIX = {
     "mfa_index": before_mfa(LOGGED_IN, LOGGED_IN_READ_ONLY),
     "mfa_authenticate": before_mfa(LOGGED_IN_REDIRECT, LOGGED_IN_REDIRECT),
     # The official has TOTP to reauthenticate with or to turn off; the others have none.
-    "mfa_reauthenticate": ("L   R   200 R   R   R   R   R   R", "L   R   200 R   R   R   R   R   R"),
+    "mfa_reauthenticate": (
+        "L   R   200 R   R   R   R   R   R",
+        "L   R   200 R   R   R   R   R   R",
+    ),
     "mfa_activate_totp": before_mfa(LOGGED_IN_REDIRECT, LOGGED_IN_REDIRECT),
     "mfa_deactivate_totp": (
         "L   404 R   404 404 404 404 404 404",
@@ -147,7 +152,10 @@ MATRIX = {
     "forums:meeting_attendance": (OFFICIALS, "L   403 R   403 403 403 403 403 M"),
     "forums:minutes_edit": (OFFICIALS, OFFICIALS),
     # Only the appointed adjuster (Lund's culture chief) reviews the minutes.
-    "forums:minutes_review": ("L   404 404 200 404 404 404 404 M", "L   404 404 R   404 404 404 404 M"),
+    "forums:minutes_review": (
+        "L   404 404 200 404 404 404 404 M",
+        "L   404 404 R   404 404 404 404 M",
+    ),
 }
 
 # Django's admin has a URL per model and action; these stand for all of them. Officials are
