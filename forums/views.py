@@ -37,7 +37,7 @@ from forums.models import (
     Network,
 )
 from kulturportal import exports
-from kulturportal.caching import public_page
+from kulturportal.caching import public_page, uncacheable
 from kulturportal.models import Municipality
 from kulturportal.rules import may
 
@@ -67,23 +67,24 @@ def _meeting_for_official(request, pk) -> Meeting:
 
 
 LIST_LENGTH = 40
+FILTER_PARAMS = ("typ", "ar", "delregion")
 
 
 @require_safe
-@public_page
+@public_page(params=FILTER_PARAMS)
 def meeting_list(request):
     networks = Network.objects.order_by("name")
     meetings = Meeting.objects.visible_to(request.user).for_listing()
     years = sorted({d.year for d in meetings.dates("starts_at", "year")}, reverse=True)
-    form = MeetingFilterForm(request.GET or None, years=years, networks=networks)
-    if form.is_valid():
+    form = MeetingFilterForm(_filter_params(request), years=years, networks=networks)
+    if form.is_bound and form.is_valid():
         meetings = _filtered(meetings, form.cleaned_data)
     now = timezone.now()
     # The page stays the same size however many meetings there have been: a year's worth
     # ahead, and the latest ones behind (a year filter shows the rest).
     upcoming = meetings.filter(ends_at__gte=now)[:LIST_LENGTH]
     past = meetings.filter(ends_at__lt=now).order_by("-starts_at")[:LIST_LENGTH]
-    return render(
+    response = render(
         request,
         "forums/meeting_list.html",
         {
@@ -95,6 +96,13 @@ def meeting_list(request):
             "may_manage": may(request.user, "forums.manage_meetings"),
         },
     )
+    # Only valid filters are cached: made-up values must not fill the cache.
+    return uncacheable(response) if form.is_bound and form.errors else response
+
+
+def _filter_params(request) -> dict | None:
+    data = {name: request.GET[name] for name in FILTER_PARAMS if request.GET.get(name)}
+    return data or None
 
 
 def _filtered(meetings, data):

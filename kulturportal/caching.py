@@ -9,6 +9,7 @@ import logging
 import time
 from contextlib import suppress
 from functools import wraps
+from urllib.parse import urlencode
 
 import redis
 from django.core.cache import cache
@@ -27,13 +28,23 @@ GENERATION_MEMO_SECONDS = 1.0
 _memo: dict = {"generation": None, "read_at": 0.0}
 
 
-def public_page(view):
+def public_page(view=None, *, params: tuple[str, ...] = ()):
+    """Serve the view from the cache for anonymous visitors.
+
+    The key holds the path and only the query `params` the page reads, normalised, so
+    `?utm=…` and the like never make entries of their own. A view that found a parameter's
+    value invalid marks its response with `uncacheable(response)`: served, not stored.
+    """
+    if view is None:
+        return lambda view: public_page(view, params=params)
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _cacheable(request):
+        key = _page_key(request, params) if _cacheable(request) else None
+        if key is None:
             return view(request, *args, **kwargs)
         try:
-            key = f"public-page:{_generation()}:{get_language()}:{request.get_full_path()}"
+            key = f"public-page:{_generation()}:{get_language()}:{key}"
             cached = cache.get(key)
         except CACHE_ERRORS:
             logger.warning("Cache unreachable; %s served uncached", request.path)
@@ -42,13 +53,41 @@ def public_page(view):
             content, headers = cached
             return HttpResponse(content, headers=headers)
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.cookies:
+        if _storable(response):
             headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
             with suppress(*CACHE_ERRORS):
                 cache.set(key, (response.content, headers), PAGE_TIMEOUT)
         return response
 
     return wrapper
+
+
+MAX_PARAM_LENGTH = 64
+
+
+def _page_key(request, params) -> str | None:
+    """The path and the page's own parameters, sorted; None if a value is too long."""
+    values = []
+    for name in sorted(params):
+        value = request.GET.get(name, "").strip()
+        if len(value) > MAX_PARAM_LENGTH:
+            return None
+        if value:
+            values.append((name, value))
+    return request.path + ("?" + urlencode(values) if values else "")
+
+
+def uncacheable(response):
+    response.uncacheable = True
+    return response
+
+
+def _storable(response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not getattr(response, "uncacheable", False)
+    )
 
 
 def _cacheable(request) -> bool:

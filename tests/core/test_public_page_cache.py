@@ -70,3 +70,37 @@ def test_sub_region_regrouping_shows_at_once(client):
     ystad.save()
     _, html = _queries(client, "/kommuner/")
     assert "Ystad kommun" in html
+
+
+# --- Audit item 5: the key holds only the parameters a page reads ----------------------------
+
+
+def _cached_pages() -> int:
+    from django.core.cache import cache
+
+    if hasattr(cache, "_cache") and hasattr(cache._cache, "get_client"):
+        return len(cache._cache.get_client().keys("*public-page:*"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM kulturportal_cache")
+        return sum(1 for (key,) in cursor.fetchall() if "public-page:" in key)
+
+
+def test_unknown_query_parameters_create_no_cache_entries(client):
+    for n in range(50):
+        assert client.get(f"/overlaggningar/?utm={n}&fbclid=x{n}").status_code == 200
+    assert _cached_pages() == 1
+    queries, _ = _queries(client, "/overlaggningar/")
+    assert queries == 0  # the same entry serves the page without parameters
+
+
+def test_invalid_filter_values_are_served_but_not_cached(client):
+    for n in range(20):
+        assert client.get(f"/overlaggningar/?ar={n}&typ=nope{n}").status_code == 200
+    assert _cached_pages() == 0
+
+
+def test_each_valid_filter_has_its_own_entry(client):
+    client.get("/overlaggningar/?typ=arlig")
+    client.get("/overlaggningar/?typ=arlig&utm=1")
+    client.get("/overlaggningar/?delregion=nordost")
+    assert _cached_pages() == 2
