@@ -28,8 +28,9 @@ SENDING_ERRORS = OSError
 
 def render_email(name: str, context: dict, language: str = "sv") -> tuple[str, str, str]:
     with translation.override(language):
-        subject = render_to_string(f"emails/{name}_subject.txt", context)
-        text = render_to_string(f"emails/{name}.txt", context)
+        # Subject and text are plain text, rendered without HTML escaping; HTML escapes.
+        subject = render_to_string(f"emails/{name}_subject.txt", context, using="text")
+        text = render_to_string(f"emails/{name}.txt", context, using="text")
         html = render_to_string(f"emails/{name}.html", context)
     return " ".join(subject.split()), text.strip(), html.strip()
 

@@ -89,6 +89,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Subjects and plain-text e-mail: no HTML escaping, or "&" arrives as "&amp;".
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 FORM_RENDERER = "kulturportal.forms.AccessibleFormRenderer"
 
