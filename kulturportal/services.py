@@ -3,6 +3,8 @@
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
+from django.db.models import ProtectedError
+from django.db.models.deletion import Collector
 from django.urls import reverse
 from django.utils import timezone
 
@@ -108,7 +110,34 @@ def accept_invitation(
     return user
 
 
+class AccountInUse(Exception):
+    """The account is still responsible for things that must be handed over first."""
+
+    def __init__(self, blockers: list[str]):
+        super().__init__(", ".join(blockers))
+        self.blockers = blockers
+
+
+def account_blockers(user: User) -> list[str]:
+    """What keeps the account from being deleted (e.g. meetings the person organises).
+
+    Asked of the database's own protection rules, so each app's PROTECT foreign keys count
+    without the core knowing the apps.
+    """
+    collector = Collector(using="default")
+    try:
+        collector.collect([user])
+    except ProtectedError as error:
+        return sorted(
+            f"{obj._meta.verbose_name.capitalize()}: {obj}" for obj in error.protected_objects
+        )
+    return []
+
+
 @transaction.atomic
 def delete_account(*, user: User) -> None:
     """Remove the person and their roles; invitations they sent keep no link to them."""
+    blockers = account_blockers(user)
+    if blockers:
+        raise AccountInUse(blockers)
     user.delete()

@@ -279,9 +279,19 @@ def export_my_data(request):
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        services.delete_account(user=request.user)
-        logout(request)
-        messages.success(request, _("Ditt konto och dina uppgifter är borttagna."))
-        return redirect("home")
-    return render(request, "kulturportal/delete_account.html", {"form": form})
+    blockers = services.account_blockers(request.user)
+    if request.method == "POST" and form.is_valid() and not blockers:
+        try:
+            services.delete_account(user=request.user)
+        except services.AccountInUse as in_use:
+            blockers = in_use.blockers
+        else:
+            logout(request)
+            messages.success(request, _("Ditt konto och dina uppgifter är borttagna."))
+            return redirect("home")
+    return render(
+        request,
+        "kulturportal/delete_account.html",
+        {"form": form, "blockers": blockers},
+        status=409 if blockers and request.method == "POST" else 200,
+    )

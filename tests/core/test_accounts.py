@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
-from kulturportal.models import OutgoingEmail
+from kulturportal.models import OutgoingEmail, User
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +141,17 @@ def test_delete_account_needs_the_password(client, nobody, password):
     from kulturportal.models import User
 
     assert not User.objects.filter(pk=nobody.pk).exists()
+
+
+def test_official_who_organises_meetings_gets_a_clear_page_not_a_500(client, official, password):
+    """Audit item 7: deleting the account of a meeting's organiser raised ProtectedError."""
+    from forums.demo import seed_forums
+
+    seed_forums()
+    client.force_login(official)
+    page = client.get(reverse("delete_account")).content.decode()
+    assert "Innan du kan ta bort kontot" in page and "Delregionala överläggningar" in page
+    response = client.post(reverse("delete_account"), {"password": password})
+    assert response.status_code == 409
+    assert "Innan du kan ta bort kontot" in response.content.decode()
+    assert User.objects.filter(pk=official.pk).exists()
