@@ -36,7 +36,9 @@ def invitation_calendar(invitation, *, method: str) -> str:
     """METHOD:REQUEST or METHOD:CANCEL for one invitee."""
     meeting = invitation.meeting
     calendar = _calendar(method)
-    event = _event(meeting, session=session_for(invitation))
+    # The personal reply page: it opens for every invitee, a non-public meeting's page not.
+    url = settings.SITE_URL + invitation.reply_path()
+    event = _event(meeting, session=session_for(invitation), url=url)
     event.add("organizer", _organizer())
     event.add("attendee", _attendee(invitation))
     if method == "CANCEL":
@@ -53,7 +55,7 @@ def feed_calendar(meetings, *, name: str) -> str:
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Europe/Stockholm")
     for meeting in meetings:
-        event = _event(meeting, session=None)
+        event = _event(meeting, session=None, url=settings.SITE_URL + meeting.get_absolute_url())
         event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
         calendar.add_component(event)
     return calendar.to_ical().decode()
@@ -103,7 +105,7 @@ def _stockholm_timezone() -> Timezone:
     return zone
 
 
-def _event(meeting, *, session) -> Event:
+def _event(meeting, *, session, url: str) -> Event:
     starts_at = session.starts_at if session else meeting.starts_at
     ends_at = session.ends_at if session else meeting.ends_at
     place = (session.place or session.town) if session else meeting.place
@@ -118,7 +120,7 @@ def _event(meeting, *, session) -> Event:
     location = ", ".join(part for part in [place, meeting.online_url] if part)
     if location:
         event.add("location", location)
-    event.add("url", settings.SITE_URL + meeting.get_absolute_url())
+    event.add("url", url)
     return event
 
 

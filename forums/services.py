@@ -7,6 +7,7 @@ change that causes it, and sent by a task after commit.
 from dataclasses import dataclass
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -151,8 +152,25 @@ def _resolve_rule(rule) -> list[Recipient]:
             for u in rule.people.all()
         ]
     if kind == Audience.EMAILS:
-        return [Recipient(email=address) for address in parse_pasted_emails(rule.emails)[0]]
+        return _pasted_recipients(parse_pasted_emails(rule.emails)[0])
     raise ValueError(kind)
+
+
+def _pasted_recipients(addresses: list[str]) -> list[Recipient]:
+    """Pasted addresses; one that is an account's verified address invites that account,
+    so the meeting shows on the person's own page."""
+    accounts = {
+        address.email.lower(): address.user
+        for address in EmailAddress.objects.filter(
+            email__in=addresses, verified=True, user__is_active=True
+        ).select_related("user")
+    }
+    return [
+        Recipient(email=a, name=accounts[a].get_full_name(), user_id=accounts[a].pk)
+        if a in accounts
+        else Recipient(email=a)
+        for a in addresses
+    ]
 
 
 def network_members(network) -> list[Recipient]:
