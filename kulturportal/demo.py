@@ -50,6 +50,9 @@ DEMO_PEOPLE = [
 ]
 
 OFFICIALS_GROUP = "Regionala tjänstepersoner"
+# What the README's security section promises the officials in the admin: reference data
+# and networks they may add and change; people, the outbox and meetings they may only see
+# (people change through invitations, meetings are planned in the portal's own pages).
 OFFICIALS_MAY_CHANGE = [
     "subregion",
     "municipality",
@@ -60,6 +63,8 @@ OFFICIALS_MAY_CHANGE = [
     "networkmembership",
     "bodymembership",
 ]
+OFFICIALS_MAY_VIEW = ["user", "outgoingemail", "meeting"]
+OFFICIALS_MAY_NOT = ["delete_municipality", "delete_subregion"]
 
 
 @transaction.atomic
@@ -91,16 +96,15 @@ def _seed_institution(row: dict, municipalities: dict) -> None:
 
 
 def _seed_officials_group() -> None:
-    group, created = Group.objects.get_or_create(name=OFFICIALS_GROUP)
-    if created:
-        group.permissions.set(
-            Permission.objects.filter(
-                Q(content_type__model__in=OFFICIALS_MAY_CHANGE)
-                # Seeing people (not editing them) lets officials add them to networks.
-                | Q(codename="view_user"),
-                content_type__app_label__in=["kulturportal", "forums"],
-            ).exclude(codename__startswith="delete_municipality")
-        )
+    """Set on every run, so a group changed by hand is put back as documented."""
+    group, _created = Group.objects.get_or_create(name=OFFICIALS_GROUP)
+    group.permissions.set(
+        Permission.objects.filter(
+            Q(content_type__model__in=OFFICIALS_MAY_CHANGE)
+            | Q(content_type__model__in=OFFICIALS_MAY_VIEW, codename__startswith="view_"),
+            content_type__app_label__in=["kulturportal", "forums"],
+        ).exclude(codename__in=OFFICIALS_MAY_NOT)
+    )
 
 
 @transaction.atomic
@@ -113,11 +117,10 @@ def seed_demo_people() -> list[tuple[str, str]]:
         )
         if created:
             user.set_password(DEMO_PASSWORD)
-            if role == Role.REGIONAL_OFFICIAL:
-                user.is_staff = True
             user.save()
-            if role == Role.REGIONAL_OFFICIAL:
-                user.groups.add(Group.objects.get(name=OFFICIALS_GROUP))
+        if role == Role.REGIONAL_OFFICIAL:
+            User.objects.filter(pk=user.pk).update(is_staff=True)
+            user.groups.add(Group.objects.get(name=OFFICIALS_GROUP))
         EmailAddress.objects.get_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )

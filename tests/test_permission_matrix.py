@@ -169,6 +169,8 @@ ADMIN_MATRIX = {
     "admin:kulturportal_user_add": "L   403 403 403 403 403 403 403 M",
     "admin:forums_network_changelist": "L   403 200 403 403 403 403 403 M",
     "admin:forums_meeting_add": "L   403 403 403 403 403 403 403 M",
+    "admin:forums_meeting_changelist": "L   403 200 403 403 403 403 403 M",
+    "admin:kulturportal_outgoingemail_changelist": "L   403 200 403 403 403 403 403 M",
 }
 
 

@@ -37,3 +37,34 @@ def test_demo_people_can_log_in_with_the_published_password(client, demo, passwo
         response = client.post("/konto/login/", {"login": email, "password": password})
         assert response.status_code == 302, email
         assert client.get("/min-sida/").status_code == 200
+
+
+def test_demo_official_has_the_admin_permissions_the_readme_promises(client, db):
+    """Audit item 9: the outbox and meetings answered 403; a changed group stayed changed."""
+    from django.contrib.auth.models import Group, Permission
+    from django.urls import reverse
+
+    from forums.demo import seed_forums
+    from forums.models import Network
+    from kulturportal.demo import OFFICIALS_GROUP, seed_demo_people, seed_reference_data
+    from kulturportal.models import User
+
+    seed_reference_data()
+    seed_demo_people()
+    seed_forums()
+    Group.objects.get(name=OFFICIALS_GROUP).permissions.remove(
+        Permission.objects.get(codename="change_network")
+    )
+    seed_reference_data()  # every run sets the group's permissions again
+    official = User.objects.get(email="handlaggare@example.se")
+    client.force_login(official)
+    for page in [
+        "admin:kulturportal_outgoingemail_changelist",
+        "admin:forums_meeting_changelist",
+        "admin:forums_network_change",
+    ]:
+        args = [Network.objects.first().pk] if page.endswith("_change") else []
+        assert client.get(reverse(page, args=args)).status_code == 200, page
+    assert client.get(reverse("admin:kulturportal_user_add")).status_code == 403
+    delete_lund = reverse("admin:kulturportal_municipality_delete", args=[1])
+    assert client.get(delete_lund).status_code == 403
