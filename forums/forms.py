@@ -1,5 +1,5 @@
-import filetype
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,15 +18,10 @@ from forums.models import (
     Network,
 )
 from forums.services import parse_pasted_emails
+from kulturportal import uploads
 from kulturportal.models import Municipality, Organisation, OrganisationKind, SubRegion, User
 
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-# Checked by content, not by the file's name.
-DOCUMENT_TYPES = {
-    "application/pdf": "PDF",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
-    "application/vnd.oasis.opendocument.text": "OpenDocument",
-}
+MAX_DOCUMENT_BYTES = uploads.MAX_UPLOAD_BYTES
 DEFAULT_TOWNS = ["Helsingborg", "Kristianstad", "Ystad", "Malmö"]
 
 
@@ -215,21 +210,11 @@ class DocumentForm(forms.ModelForm):
         return validate_document(self.cleaned_data["file"])
 
 
-def validate_document(upload):
-    if upload.size > MAX_DOCUMENT_BYTES:
-        raise forms.ValidationError(_("Filen är för stor. Den får vara högst 20 MB."))
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in DOCUMENT_TYPES:
-        raise forms.ValidationError(
-            _(
-                "Filen är inte en PDF, ett Word-dokument eller ett OpenDocument-dokument, "
-                "oavsett vad den heter."
-            )
-        )
-    upload.content_type_checked = kind.mime
-    return upload
+def validate_document(upload, types=uploads.DOCUMENT_TYPES):
+    try:
+        return uploads.check_document(upload, types=types)
+    except ValidationError as error:
+        raise forms.ValidationError(error.messages) from None
 
 
 def _session_label(session) -> str:
@@ -298,9 +283,7 @@ class MinutesForm(forms.ModelForm):
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload and hasattr(upload, "content_type"):
-            validate_document(upload)
-            if upload.content_type_checked != "application/pdf":
-                raise forms.ValidationError(_("Minnesanteckningar laddas upp som PDF."))
+            validate_document(upload, types=uploads.PDF_ONLY)
         return upload
 
     def clean(self):
