@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kulturportal.middleware.HealthCheckMiddleware",
+    "kulturportal.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -223,7 +225,19 @@ MFA_TOTP_ISSUER = "Kulturportal"
 # Regional officials must set up MFA before any management page; the embedded demo turns it off.
 MFA_REQUIRED_FOR_OFFICIALS = env.bool("MFA_REQUIRED_FOR_OFFICIALS", default=not DEBUG)
 
+# allauth rate-limits by the client's address: behind N proxies that each append to
+# X-Forwarded-For, the client is the N-th address from the right. 0 trusts no header.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 ROLE_INVITATION_VALID_DAYS = 14
+
+# Request bodies: the largest upload is 20 MB (kulturportal/uploads.py); anything above
+# MAX_REQUEST_BYTES is refused before it is read. Form fields (not files) stay small.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("English"))]
