@@ -20,6 +20,7 @@ from forums.models import (
 from forums.services import parse_pasted_emails
 from kulturportal import uploads
 from kulturportal.models import Municipality, Organisation, OrganisationKind, SubRegion, User
+from kulturportal.text import person_label
 
 MAX_DOCUMENT_BYTES = uploads.MAX_UPLOAD_BYTES
 DEFAULT_TOWNS = ["Helsingborg", "Kristianstad", "Ystad", "Malmö"]
@@ -156,8 +157,9 @@ class AudienceRuleForm(forms.ModelForm):
     )
     people = forms.ModelMultipleChoiceField(
         label=_("Personer"),
-        queryset=User.objects.filter(is_active=True).order_by("last_name", "first_name"),
+        queryset=User.objects.verified().order_by("last_name", "first_name"),
         required=False,
+        help_text=_("Bara personer som har bekräftat sin e-postadress."),
     )
 
     class Meta:
@@ -175,6 +177,7 @@ class AudienceRuleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sub_regions"].queryset = SubRegion.objects.all()
+        self.fields["people"].label_from_instance = person_label
         self.valid_emails: list[str] = []
 
     def clean(self):
@@ -269,10 +272,14 @@ class ReplyForm(forms.ModelForm):
 class MinutesForm(forms.ModelForm):
     adjusters = forms.ModelMultipleChoiceField(
         label=_("Justerare"),
-        queryset=User.objects.filter(is_active=True).order_by("last_name", "first_name"),
+        queryset=User.objects.verified().order_by("last_name", "first_name"),
         required=False,
         help_text=_("Högst två. Lämna tomt för att publicera utan justering."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["adjusters"].label_from_instance = person_label
 
     class Meta:
         model = Minutes

@@ -4,6 +4,7 @@ from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from kulturportal.models import Municipality, Organisation, Role, User
+from kulturportal.text import strip_hidden
 
 
 class AccessibleFormRenderer(TemplatesSetting):
@@ -26,6 +27,12 @@ class NameForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
+
+    def clean_first_name(self):
+        return strip_hidden(self.cleaned_data["first_name"])
+
+    def clean_last_name(self):
+        return strip_hidden(self.cleaned_data["last_name"])
 
 
 class SignupNameForm(NameForm):

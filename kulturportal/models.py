@@ -174,6 +174,10 @@ class Organisation(TimestampedModel):
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
+    def verified(self):
+        """Active people who have confirmed an e-mail address: those others may pick."""
+        return self.filter(is_active=True, emailaddress__verified=True).distinct()
+
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("An e-mail address is required.")
