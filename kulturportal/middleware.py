@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kulturportal.models import Role
 
@@ -38,11 +39,23 @@ class RequireMfaForOfficialsMiddleware:
             return None
         if Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
             return None
-        messages.warning(
-            request,
-            _("Du behöver slå på tvåstegsverifiering innan du kan hantera portalen."),
-        )
+        _warn_once(request, MFA_NEEDED)
         return redirect("mfa_activate_totp")
+
+
+MFA_NEEDED = gettext_lazy(
+    "Som regional handläggare behöver du slå på tvåstegsverifiering innan du kan använda "
+    "portalen. Bekräfta ditt lösenord och lägg sedan till portalen i en autentiseringsapp."
+)
+
+
+def _warn_once(request, text) -> None:
+    # Several redirects in a row must not stack the same warning.
+    pending = messages.get_messages(request)
+    already = any(str(message) == str(text) for message in pending)
+    pending.used = False  # looking at the messages must not use them up
+    if not already:
+        messages.warning(request, text)
 
 
 def must_use_mfa(user) -> bool:

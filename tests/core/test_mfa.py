@@ -71,3 +71,11 @@ def test_people_without_an_official_role_are_unaffected(client, lund_chief, mfa_
     client.force_login(lund_chief)
     assert client.get(reverse("my_page")).status_code == 200
     assert client.get(reverse("forums:network_list")).status_code == 200
+
+
+def test_the_warning_is_shown_once_however_many_pages_redirect(client, official, mfa_required):
+    client.force_login(official)
+    for path in ["/min-sida/", "/natverk/", "/overlaggningar/"]:
+        client.get(path)
+    page = client.get(reverse("mfa_index"), follow=True).content.decode()
+    assert page.count("behöver du slå på tvåstegsverifiering") == 1
