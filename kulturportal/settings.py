@@ -177,6 +177,11 @@ EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kulturportal <kulturportal@example.se>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who sends, in every e-mail's footer: the administration and an address people may write to.
+EMAIL_SENDER_NAME = env.str(
+    "EMAIL_SENDER_NAME", default="Region Skåne, Avdelningen för kultur och bildning"
+)
+EMAIL_CONTACT_ADDRESS = env.str("EMAIL_CONTACT_ADDRESS", default="kultur@example.se")
 EMAIL_MAX_ATTEMPTS = 6
 # The first wait before a failed e-mail is tried again; it doubles up to 30 minutes.
 EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=30)
