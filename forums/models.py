@@ -27,6 +27,20 @@ class NetworkQuerySet(models.QuerySet):
     def with_member_counts(self):
         return self.annotate(member_count=Count("memberships", distinct=True))
 
+    def visible_to(self, user, *, official: bool):
+        """The networks a person may see, in one query: all for an official; otherwise
+        those whose role the person holds, or that list the person as an active member."""
+        if official:
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        roles = {assignment.role for assignment in user.active_roles}
+        today = timezone.localdate()
+        member_of = NetworkMembership.objects.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=today), starts_on__lte=today, user=user
+        ).values("network")
+        return self.filter(Q(member_role__in=roles) | Q(pk__in=member_of))
+
 
 class Network(TimestampedModel):
     """A network of officials. Regional networks follow a role; thematic ones list members."""

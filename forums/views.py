@@ -199,13 +199,13 @@ def network_feed(request, slug):
 @login_required
 @require_safe
 def network_list(request):
-    networks = Network.objects.order_by("form", "name")
-    visible = [n for n in networks if may(request.user, "forums.see_network", n)]
+    official = may(request.user, "forums.manage_meetings")
+    networks = Network.objects.visible_to(request.user, official=official).order_by("form", "name")
     return render(
         request,
         "forums/network_list.html",
         {
-            "networks": visible,
+            "networks": networks,
             "feed_types": ForumType.choices,
         },
     )
