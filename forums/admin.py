@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from forums.models import BodyMembership, Meeting, Network, NetworkMembership
+from kulturportal.admin import PublicDataAdmin
 
 
 class NetworkMembershipInline(admin.TabularInline):
@@ -10,7 +11,7 @@ class NetworkMembershipInline(admin.TabularInline):
 
 
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(PublicDataAdmin):
     list_display = ["name", "form", "member_role"]
     list_filter = ["form"]
     prepopulated_fields = {"slug": ["name"]}
@@ -18,7 +19,7 @@ class NetworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(BodyMembership)
-class BodyMembershipAdmin(admin.ModelAdmin):
+class BodyMembershipAdmin(PublicDataAdmin):
     list_display = ["body", "organisation"]
     list_select_related = ["body", "organisation"]
     autocomplete_fields = ["body", "organisation"]

@@ -34,6 +34,9 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
 
 class MeetingForm(forms.ModelForm):
+    # The version this form was opened at; a save based on an older one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Meeting
         fields = [
@@ -67,6 +70,7 @@ class MeetingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
         self.fields["forum_type"].required = False
         self.fields["host_municipality"].queryset = Municipality.objects.order_by("name")
         self.fields["institution"].queryset = Organisation.objects.filter(

@@ -21,14 +21,16 @@ from icalendar import (
     vText,
 )
 
+from forums.models import Invitation
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 PRODID = "-//Region Skåne//Kulturportalen//SV"
 
 PARTSTAT = {
-    "needs_action": "NEEDS-ACTION",
-    "accepted": "ACCEPTED",
-    "declined": "DECLINED",
-    "tentative": "TENTATIVE",
+    Invitation.Response.NEEDS_ACTION: "NEEDS-ACTION",
+    Invitation.Response.ACCEPTED: "ACCEPTED",
+    Invitation.Response.DECLINED: "DECLINED",
+    Invitation.Response.TENTATIVE: "TENTATIVE",
 }
 
 
@@ -56,7 +58,7 @@ def feed_calendar(meetings, *, name: str) -> str:
     calendar.add("x-wr-timezone", "Europe/Stockholm")
     for meeting in meetings:
         event = _event(meeting, session=None, url=settings.SITE_URL + meeting.get_absolute_url())
-        event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
+        event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
         calendar.add_component(event)
     return calendar.to_ical().decode()
 

@@ -205,6 +205,8 @@ class Meeting(TimestampedModel):
     # The calendar identity: the UID never changes; SEQUENCE goes up with every change.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    # Raised by every save through the portal: a form based on an older version is refused.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -226,6 +228,18 @@ class Meeting(TimestampedModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.SCHEDULED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
 
     def get_absolute_url(self):
         return reverse("forums:meeting_detail", args=[self.pk])
@@ -419,6 +433,10 @@ class Invitation(TimestampedModel):
 
     def __str__(self):
         return f"{self.name or self.email}: {self.meeting}"
+
+    @property
+    def has_replied(self) -> bool:
+        return self.response != self.Response.NEEDS_ACTION
 
     def reply_path(self) -> str:
         signed = signing.Signer(salt="forums.reply").sign(self.token)

@@ -5,6 +5,7 @@ The names differ from Django's model permissions (view_meeting), which the admin
 
 import rules
 
+from forums.models import Meeting
 from kulturportal.rules import is_regional_official
 
 
@@ -28,7 +29,11 @@ def is_invited(user, meeting) -> bool:
 
 @rules.predicate
 def is_public_meeting(user, meeting) -> bool:
-    return meeting is not None and meeting.is_public and meeting.status in ("scheduled", "held")
+    return (
+        meeting is not None
+        and meeting.is_public
+        and meeting.status in (Meeting.Status.SCHEDULED, Meeting.Status.HELD)
+    )
 
 
 @rules.predicate

@@ -12,22 +12,28 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from forums import ical
 from forums.models import (
     Adjustment,
     Audience,
+    AudienceRule,
     ForumType,
     Invitation,
     Meeting,
+    MeetingDocument,
     Minutes,
     NetworkMembership,
 )
+from kulturportal import audit
+from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.emails import queue_emails, templated_email
 from kulturportal.models import (
+    AuditEntry,
     OrganisationKind,
     OutgoingEmail,
     Role,
@@ -36,6 +42,26 @@ from kulturportal.models import (
 )
 
 REMINDER_DAYS = (7, 1)
+
+audit.register_actions(
+    {
+        "meeting.created": gettext_lazy("Mötet skapat"),
+        "meeting.changed": gettext_lazy("Mötet ändrat"),
+        "meeting.scheduled": gettext_lazy("Inbjudan skickad"),
+        "meeting.invited_more": gettext_lazy("Fler inbjudna"),
+        "meeting.cancelled": gettext_lazy("Mötet inställt"),
+        "meeting.attendance": gettext_lazy("Närvaro registrerad"),
+        "invitation.replied": gettext_lazy("Svar på inbjudan"),
+        "invitation.resent": gettext_lazy("Inbjudan skickad igen"),
+        "audience.added": gettext_lazy("Målgrupp tillagd"),
+        "audience.removed": gettext_lazy("Målgrupp borttagen"),
+        "document.uploaded": gettext_lazy("Handling uppladdad"),
+        "minutes.saved": gettext_lazy("Minnesanteckningar sparade"),
+        "minutes.sent_for_review": gettext_lazy("Minnesanteckningar skickade för justering"),
+        "minutes.approved": gettext_lazy("Minnesanteckningar justerade"),
+        "minutes.published": gettext_lazy("Minnesanteckningar publicerade"),
+    }
+)
 
 
 class ReplyRefused(Exception):
@@ -221,7 +247,15 @@ def schedule_and_invite(*, meeting: Meeting) -> int:
     meeting.status = Meeting.Status.SCHEDULED
     meeting.save(update_fields=["status", "updated_at"])
     _create_invitations(meeting, recipients)
-    return _send_version(meeting)
+    sent = _send_version(meeting)
+    audit.record(
+        "meeting.scheduled",
+        meeting,
+        changes={"status": [Meeting.Status.DRAFT, Meeting.Status.SCHEDULED]},
+        details={"invitations_sent": sent},
+    )
+    invalidate_public_pages_on_commit()
+    return sent
 
 
 @transaction.atomic
@@ -232,8 +266,17 @@ def invite_more(*, meeting: Meeting) -> int:
     problems = validate_schedulable(meeting, recipients)
     if problems:
         raise ValidationError(problems)
+    before = meeting.invitations.count()
     _create_invitations(meeting, recipients)
-    return _send_version(meeting)
+    sent = _send_version(meeting)
+    audit.record(
+        "meeting.invited_more",
+        meeting,
+        details={"new_invitees": meeting.invitations.count() - before, "emails_queued": sent},
+    )
+    # bulk_create fires no signal: public pages listing the meeting by municipality change.
+    invalidate_public_pages_on_commit()
+    return sent
 
 
 def _create_invitations(meeting: Meeting, recipients: list[Recipient]) -> None:
@@ -255,18 +298,105 @@ def _create_invitations(meeting: Meeting, recipients: list[Recipient]) -> None:
 
 
 MEETING_FIELDS_IN_CALENDAR = {"starts_at", "ends_at", "place", "online_url", "title"}
+AUDITED_FIELDS = [
+    "title",
+    "forum_type",
+    "network",
+    "starts_at",
+    "ends_at",
+    "place",
+    "online_url",
+    "description",
+    "host_municipality",
+    "institution",
+    "is_public",
+    "capacity",
+    "status",
+]
+
+
+class StaleMeeting(Exception):
+    """Someone saved the meeting after this form was opened; `entries` say what they did."""
+
+    def __init__(self, current_version: int, entries: list[AuditEntry]):
+        super().__init__(current_version)
+        self.current_version = current_version
+        self.entries = entries
+
+
+@transaction.atomic
+def save_meeting(*, form, sessions, agenda, base_version: int | None) -> int:
+    """Save the meeting form with its sessions and agenda; one write path, audited.
+
+    A form based on an older version than the stored one is refused (StaleMeeting), never
+    saved over the other person's change. A scheduled meeting whose calendar fields changed
+    is re-sent; returns the number of updated invitations queued.
+    """
+    meeting = form.instance
+    creating = meeting.pk is None
+    before = {}
+    if not creating:
+        _claim_version(meeting, base_version)
+        before = audit.snapshot(Meeting.objects.get(pk=meeting.pk), AUDITED_FIELDS)
+    changed = set(form.changed_data) - {"version"}
+    meeting = form.save(commit=False)
+    if creating:
+        meeting.save()
+    sessions.instance = agenda.instance = meeting
+    if sessions.has_changed():
+        changed |= {"starts_at"}
+    sessions.save()
+    agenda.save()
+    if meeting.forum_type == ForumType.SUB_REGIONAL and meeting.sessions.exists():
+        _span_sessions(meeting)
+    sent = update_meeting(meeting=meeting, changed=changed)
+    audit.record(
+        "meeting.created" if creating else "meeting.changed",
+        meeting,
+        changes=audit.diff(before, audit.snapshot(meeting, AUDITED_FIELDS)),
+        details={
+            "version": meeting.version,
+            "sessions_changed": sessions.has_changed(),
+            "agenda_changed": agenda.has_changed(),
+            "updates_sent": sent,
+        },
+    )
+    return sent
+
+
+def _claim_version(meeting: Meeting, base_version: int | None) -> None:
+    claimed = Meeting.objects.filter(pk=meeting.pk, version=base_version).update(
+        version=F("version") + 1
+    )
+    if claimed != 1:
+        current = Meeting.objects.get(pk=meeting.pk).version
+        since = [
+            e
+            for e in AuditEntry.objects.about(meeting)[:50]
+            if (e.details or {}).get("version", 0) > (base_version or 0)
+        ]
+        raise StaleMeeting(current, since)
+
+
+def _span_sessions(meeting: Meeting) -> None:
+    """A round runs from its first session's start to its last session's end."""
+    sessions = list(meeting.sessions.all())
+    meeting.starts_at = min(s.starts_at for s in sessions)
+    meeting.ends_at = max(s.ends_at for s in sessions)
 
 
 @transaction.atomic
 def update_meeting(*, meeting: Meeting, changed: set[str]) -> int:
     """Save an edited meeting; a scheduled one whose time or place changed is re-sent."""
-    # Status and sequence are the database's, never a stale copy's.
+    # Status, sequence and version are the database's, never a stale copy's.
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
     meeting.status, meeting.sequence = current.status, current.sequence
+    meeting.version = current.version
     calendar_changed = bool(changed & MEETING_FIELDS_IN_CALENDAR)
     if meeting.status == Meeting.Status.SCHEDULED and calendar_changed:
         meeting.sequence += 1
     meeting.save()
+    invalidate_public_pages_on_commit()
     if meeting.status == Meeting.Status.SCHEDULED and calendar_changed:
         return _send_version(meeting)
     return 0
@@ -276,10 +406,19 @@ def update_meeting(*, meeting: Meeting, changed: set[str]) -> int:
 def cancel_meeting(*, meeting: Meeting) -> int:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     was_scheduled = meeting.status == Meeting.Status.SCHEDULED
+    previous = meeting.status
     meeting.status = Meeting.Status.CANCELLED
     meeting.sequence += 1
     meeting.save(update_fields=["status", "sequence", "updated_at"])
-    return _send_version(meeting) if was_scheduled else 0
+    sent = _send_version(meeting) if was_scheduled else 0
+    audit.record(
+        "meeting.cancelled",
+        meeting,
+        changes={"status": [previous, Meeting.Status.CANCELLED]},
+        details={"cancellations_sent": sent},
+    )
+    invalidate_public_pages_on_commit()
+    return sent
 
 
 def _send_version(meeting: Meeting) -> int:
@@ -350,6 +489,7 @@ def resend(*, invitation: Invitation) -> OutgoingEmail:
     (email,) = queue_emails([email])
     invitation.last_email = email
     invitation.save(update_fields=["last_email", "updated_at"])
+    audit.record("invitation.resent", meeting, details={"to": invitation.email})
     return email
 
 
@@ -376,6 +516,7 @@ def record_reply(
     if meeting.is_sub_regional_round() and accepted and session is None:
         raise ReplyRefused(_("Välj vilket av delmötena du kommer till."))
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    before = audit.snapshot(invitation, REPLY_FIELDS)
     was_coming = invitation.response == Invitation.Response.ACCEPTED and not invitation.waitlisted
     invitation.response = response
     invitation.session = session if response == Invitation.Response.ACCEPTED else None
@@ -388,9 +529,27 @@ def record_reply(
         response == Invitation.Response.ACCEPTED and not was_coming and (meeting.is_full())
     )
     invitation.save()
+    audit.record(
+        "invitation.replied",
+        meeting,
+        changes=audit.diff(before, audit.snapshot(invitation, REPLY_FIELDS)),
+        details={"invitee": invitation.email},
+        actor_label=_("%(email)s via svarslänken") % {"email": invitation.email},
+    )
     if was_coming and response != Invitation.Response.ACCEPTED:
         _promote_from_waiting_list(meeting)
     return invitation
+
+
+REPLY_FIELDS = [
+    "response",
+    "session",
+    "dietary_needs",
+    "access_needs",
+    "substitute_name",
+    "substitute_email",
+    "waitlisted",
+]
 
 
 def _promote_from_waiting_list(meeting: Meeting) -> None:
@@ -481,16 +640,25 @@ def _remind(meeting: Meeting, days: int) -> int:
 @transaction.atomic
 def mark_attendance(*, meeting: Meeting, present_ids: set[int]) -> None:
     meeting.invitations.update(attended=False)
-    meeting.invitations.filter(pk__in=present_ids).update(attended=True)
+    present = meeting.invitations.filter(pk__in=present_ids).update(attended=True)
+    changes = {}
     if meeting.status == Meeting.Status.SCHEDULED and meeting.starts_at <= timezone.now():
+        changes = {"status": [meeting.status, Meeting.Status.HELD]}
         meeting.status = Meeting.Status.HELD
         meeting.save(update_fields=["status", "updated_at"])
+        invalidate_public_pages_on_commit()
+    audit.record("meeting.attendance", meeting, changes=changes, details={"present": present})
 
 
 @transaction.atomic
 def send_minutes_for_review(*, minutes: Minutes, adjusters: list[User]) -> None:
     minutes.status = Minutes.Status.IN_REVIEW
     minutes.save(update_fields=["status", "updated_at"])
+    audit.record(
+        "minutes.sent_for_review",
+        minutes.meeting,
+        details={"adjusters": [a.email for a in adjusters]},
+    )
     minutes.adjustments.exclude(adjuster__in=adjusters).delete()
     for adjuster in adjusters:
         Adjustment.objects.get_or_create(minutes=minutes, adjuster=adjuster)
@@ -513,6 +681,7 @@ def send_minutes_for_review(*, minutes: Minutes, adjusters: list[User]) -> None:
 def approve_minutes(*, minutes: Minutes, adjuster: User) -> bool:
     """Record the adjuster's approval; publishes when every adjuster has approved."""
     Adjustment.objects.filter(minutes=minutes, adjuster=adjuster).update(approved_at=timezone.now())
+    audit.record("minutes.approved", minutes.meeting, actor=adjuster)
     if not minutes.adjustments.filter(approved_at__isnull=True).exists():
         publish_minutes(minutes=minutes)
         return True
@@ -525,6 +694,8 @@ def publish_minutes(*, minutes: Minutes) -> int:
     minutes.published_at = timezone.now()
     minutes.save(update_fields=["status", "published_at", "updated_at"])
     meeting = minutes.meeting
+    audit.record("minutes.published", meeting)
+    invalidate_public_pages_on_commit()
     emails = []
     for invitation in meeting.invitations.select_related("user"):
         emails.append(
@@ -538,3 +709,62 @@ def publish_minutes(*, minutes: Minutes) -> int:
         )
     queue_emails(emails)
     return len(emails)
+
+
+# --- Audience, documents and minutes: the writes the management pages make -----------------
+
+
+@transaction.atomic
+def add_audience_rule(*, meeting: Meeting, rule: AudienceRule, save_m2m=None) -> AudienceRule:
+    rule.meeting = meeting
+    rule.save()
+    if save_m2m:
+        save_m2m()
+    audit.record("audience.added", meeting, details={"rule": str(rule)})
+    return rule
+
+
+@transaction.atomic
+def remove_audience_rule(*, meeting: Meeting, rule_pk: int) -> bool:
+    rule = meeting.audience_rules.filter(pk=rule_pk).first()
+    if rule is None:
+        return False
+    label = str(rule)
+    rule.delete()
+    audit.record("audience.removed", meeting, details={"rule": label})
+    return True
+
+
+@transaction.atomic
+def upload_document(*, meeting: Meeting, title: str, upload) -> MeetingDocument:
+    """`upload` has been through the core upload service (kulturportal.uploads)."""
+    document = MeetingDocument(
+        meeting=meeting,
+        title=title,
+        content_type=upload.content_type_checked,
+        size=upload.size,
+    )
+    document.file.save(upload.name, upload, save=True)
+    audit.record(
+        "document.uploaded",
+        meeting,
+        details={"title": title, "file": upload.name, "bytes": upload.size},
+    )
+    invalidate_public_pages_on_commit()
+    return document
+
+
+@transaction.atomic
+def save_minutes(*, form) -> Minutes:
+    """Save the minutes' text or file; publishing or review is a separate step."""
+    minutes = form.save()
+    audit.record("minutes.saved", minutes.meeting, changes=_form_changes(form))
+    return minutes
+
+
+def _form_changes(form) -> dict:
+    return {
+        name: [audit.jsonable(form.initial.get(name)), audit.jsonable(form.cleaned_data.get(name))]
+        for name in form.changed_data
+        if name in form.cleaned_data and name != "file"
+    }

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,7 +37,7 @@ from forums.models import (
 )
 from kulturportal import exports
 from kulturportal.caching import public_page, uncacheable
-from kulturportal.models import Municipality
+from kulturportal.models import AuditEntry, Municipality
 from kulturportal.rules import may
 
 # --- Access helpers: outsiders get 404, not a hint ---------------------------------------------
@@ -267,21 +266,22 @@ def _meeting_form(request, meeting):
     if meeting.pk is None:
         sessions.extra = 4
     agenda = AgendaFormSet(data, instance=meeting, prefix="agenda")
+    conflict = None
     if data and form.is_valid() and sessions.is_valid() and agenda.is_valid():
-        sent = _save_meeting(form, sessions, agenda)
-        if sent:
-            messages.success(
-                request,
-                ngettext(
-                    "Mötet är ändrat. Den uppdaterade inbjudan skickas till %(count)s inbjuden.",
-                    "Mötet är ändrat. Den uppdaterade inbjudan skickas till %(count)s inbjudna.",
-                    sent,
-                )
-                % {"count": sent},
+        try:
+            sent = services.save_meeting(
+                form=form,
+                sessions=sessions,
+                agenda=agenda,
+                base_version=form.cleaned_data.get("version"),
             )
+        except services.StaleMeeting as stale:
+            conflict = stale
+            # Keep everything typed; saving again is now a deliberate choice over theirs.
+            form = _rebased(form, stale.current_version, meeting)
         else:
-            messages.success(request, _("Mötet är sparat."))
-        return redirect("forums:meeting_manage", pk=form.instance.pk)
+            _saved_message(request, sent)
+            return redirect("forums:meeting_manage", pk=form.instance.pk)
     return render(
         request,
         "forums/meeting_form.html",
@@ -290,31 +290,33 @@ def _meeting_form(request, meeting):
             "sessions": sessions,
             "agenda": agenda,
             "meeting": meeting,
+            "conflict": conflict,
         },
+        status=409 if conflict else 200,
     )
 
 
-@transaction.atomic
-def _save_meeting(form, sessions, agenda) -> int:
-    changed = set(form.changed_data)
-    meeting = form.save(commit=False)
-    if meeting.pk is None:
-        meeting.save()
-    sessions.instance = agenda.instance = meeting
-    if sessions.has_changed():
-        changed |= {"starts_at"}
-    sessions.save()
-    agenda.save()
-    if meeting.forum_type == ForumType.SUB_REGIONAL and meeting.sessions.exists():
-        _span_sessions(meeting)
-    return services.update_meeting(meeting=meeting, changed=changed)
+def _rebased(form, version: int, meeting):
+    data = form.data.copy()
+    data["version"] = str(version)
+    rebound = MeetingForm(data, instance=Meeting.objects.get(pk=meeting.pk))
+    rebound.is_valid()
+    return rebound
 
 
-def _span_sessions(meeting: Meeting) -> None:
-    """A round runs from its first session's start to its last session's end."""
-    sessions = list(meeting.sessions.all())
-    meeting.starts_at = min(s.starts_at for s in sessions)
-    meeting.ends_at = max(s.ends_at for s in sessions)
+def _saved_message(request, sent: int) -> None:
+    if sent:
+        messages.success(
+            request,
+            ngettext(
+                "Mötet är ändrat. Den uppdaterade inbjudan skickas till %(count)s inbjuden.",
+                "Mötet är ändrat. Den uppdaterade inbjudan skickas till %(count)s inbjudna.",
+                sent,
+            )
+            % {"count": sent},
+        )
+    else:
+        messages.success(request, _("Mötet är sparat."))
 
 
 @login_required
@@ -324,6 +326,9 @@ def meeting_manage(request, pk):
     return _render_manage(request, meeting, DocumentForm())
 
 
+HISTORY_LENGTH = 30
+
+
 def _render_manage(request, meeting, document_form, status=200):
     counts = Counter(meeting.invitations.values_list("response", flat=True))
     return render(
@@ -331,6 +336,7 @@ def _render_manage(request, meeting, document_form, status=200):
         "forums/meeting_manage.html",
         {
             "meeting": meeting,
+            "history": AuditEntry.objects.about(meeting)[:HISTORY_LENGTH],
             "invited": sum(counts.values()),
             "coming": counts.get(Invitation.Response.ACCEPTED, 0),
             "documents": meeting.documents.all(),
@@ -347,13 +353,11 @@ def meeting_audience(request, pk):
     form = AudienceRuleForm(request.POST or None, instance=None)
     if request.method == "POST" and form.is_valid():
         rule = form.save(commit=False)
-        rule.meeting = meeting
         problems = getattr(form, "email_problems", [])
         if rule.kind == Audience.EMAILS:
             rule.emails = "\n".join(form.valid_emails)
         if rule.kind != Audience.EMAILS or form.valid_emails:
-            rule.save()
-            form.save_m2m()
+            services.add_audience_rule(meeting=meeting, rule=rule, save_m2m=form.save_m2m)
         if not problems:
             messages.success(request, _("Målgruppen är uppdaterad."))
             return redirect("forums:meeting_audience", pk=meeting.pk)
@@ -403,7 +407,7 @@ def _audience_context(meeting, form, problems) -> dict:
 @require_POST
 def audience_rule_delete(request, pk, rule_pk):
     meeting = _meeting_for_official(request, pk)
-    meeting.audience_rules.filter(pk=rule_pk).delete()
+    services.remove_audience_rule(meeting=meeting, rule_pk=rule_pk)
     messages.success(request, _("Regeln är borttagen."))
     return redirect("forums:meeting_audience", pk=meeting.pk)
 
@@ -483,11 +487,9 @@ def document_upload(request, pk):
     meeting = _meeting_for_official(request, pk)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
-        document = form.save(commit=False)
-        document.meeting = meeting
-        document.content_type = form.cleaned_data["file"].content_type_checked
-        document.size = form.cleaned_data["file"].size
-        document.save()
+        services.upload_document(
+            meeting=meeting, title=form.cleaned_data["title"], upload=form.cleaned_data["file"]
+        )
         messages.success(request, _("Handlingen är uppladdad."))
         return redirect("forums:meeting_manage", pk=meeting.pk)
     return _render_manage(request, meeting, form, status=400)
@@ -655,15 +657,18 @@ def invitation_resend(request, pk, invitation_pk):
 @require_http_methods(["GET", "POST"])
 def minutes_edit(request, pk):
     meeting = _meeting_for_official(request, pk)
-    minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
+    # Nothing is written on GET: new minutes exist once they are first saved.
+    minutes = Minutes.objects.filter(meeting=meeting).first() or Minutes(meeting=meeting)
     form = MinutesForm(
         request.POST or None,
         request.FILES or None,
         instance=minutes,
-        initial={"adjusters": [a.adjuster for a in minutes.adjustments.all()]},
+        initial={
+            "adjusters": [a.adjuster for a in minutes.adjustments.all()] if minutes.pk else []
+        },
     )
     if request.method == "POST" and form.is_valid():
-        minutes = form.save()
+        minutes = services.save_minutes(form=form)
         adjusters = list(form.cleaned_data["adjusters"])
         if adjusters:
             services.send_minutes_for_review(minutes=minutes, adjusters=adjusters)

@@ -3,7 +3,9 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.models import (
+    AuditEntry,
     Municipality,
     Organisation,
     OutgoingEmail,
@@ -14,14 +16,30 @@ from kulturportal.models import (
 )
 
 
+class PublicDataAdmin(admin.ModelAdmin):
+    """What officials change in the admin may show on public pages: retire the cache."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        invalidate_public_pages_on_commit()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        invalidate_public_pages_on_commit()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        invalidate_public_pages_on_commit()
+
+
 @admin.register(SubRegion)
-class SubRegionAdmin(admin.ModelAdmin):
+class SubRegionAdmin(PublicDataAdmin):
     list_display = ["name", "meeting_town", "position"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(PublicDataAdmin):
     list_display = ["name", "code", "sub_region"]
     list_filter = ["sub_region"]
     list_select_related = ["sub_region"]
@@ -30,7 +48,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(PublicDataAdmin):
     list_display = ["name", "kind", "org_number", "host_municipality"]
     list_filter = ["kind"]
     list_select_related = ["host_municipality"]
@@ -58,7 +76,7 @@ class UserChangeAdminForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin, PublicDataAdmin):
     """Officials may search people (to add them to networks) but not edit them here."""
 
     form = UserChangeAdminForm
@@ -80,7 +98,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(RoleInvitation)
-class RoleInvitationAdmin(admin.ModelAdmin):
+class RoleInvitationAdmin(PublicDataAdmin):
     list_display = ["email", "role", "municipality", "organisation", "expires_at", "accepted_at"]
     list_select_related = ["municipality", "organisation"]
     readonly_fields = ["key_hash", "accepted_at", "accepted_by", "invited_by"]
@@ -92,3 +110,23 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["to", "subject"]
     readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log, read only: entries are appended by the services, never edited."""
+
+    list_display = ["created_at", "actor_label", "action", "object_repr", "ip_address"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["actor_label", "object_repr", "action"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

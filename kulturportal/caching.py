@@ -1,8 +1,10 @@
 """Whole-page cache for what anonymous visitors see, dropped whenever public data changes.
 
 Public pages are the same for every anonymous visitor in a language, so they are served
-from the shared cache. Any save or delete of a model shown on them bumps a generation
-number, which retires every cached page at once.
+from the shared cache. Every service that changes what they show bumps a generation number
+after its transaction commits (invalidate_public_pages_on_commit), which retires every
+cached page at once; the admin does the same for what officials change there. No signals:
+they miss bulk writes and fire inside the transaction.
 """
 
 import logging
@@ -13,15 +15,13 @@ from urllib.parse import urlencode
 
 import redis
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 CACHE_ERRORS = (redis.RedisError, OSError)
 GENERATION_KEY = "public-pages:generation"
-# Saves that touch only these never change a public page (a login updates last_login).
-SILENT_FIELDS = {"last_login"}
 PAGE_TIMEOUT = 60 * 60
 KEPT_HEADERS = ["Content-Type", "Content-Disposition"]
 GENERATION_MEMO_SECONDS = 1.0
@@ -109,9 +109,8 @@ def _generation() -> int:
     return _memo["generation"]
 
 
-def invalidate_public_pages(update_fields=None, **kwargs) -> None:
-    if update_fields is not None and set(update_fields) <= SILENT_FIELDS:
-        return
+def invalidate_public_pages() -> None:
+    """Retire every cached public page at once. Call it through the _on_commit variant."""
     _memo["generation"] = None
     try:
         cache.incr(GENERATION_KEY)
@@ -123,9 +122,10 @@ def invalidate_public_pages(update_fields=None, **kwargs) -> None:
         logger.warning("Cache unreachable; public pages not invalidated")
 
 
-def connect_invalidation(*models, m2m_through=()) -> None:
-    for model in models:
-        post_save.connect(invalidate_public_pages, sender=model, weak=False)
-        post_delete.connect(invalidate_public_pages, sender=model, weak=False)
-    for through in m2m_through:
-        m2m_changed.connect(invalidate_public_pages, sender=through, weak=False)
+def invalidate_public_pages_on_commit() -> None:
+    """Every service that changes what public pages show calls this, bulk writes included.
+
+    After commit: a page rendered between the bump and the commit would otherwise be cached
+    with the old data under the new generation.
+    """
+    transaction.on_commit(invalidate_public_pages, robust=True)

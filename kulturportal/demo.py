@@ -63,7 +63,7 @@ OFFICIALS_MAY_CHANGE = [
     "networkmembership",
     "bodymembership",
 ]
-OFFICIALS_MAY_VIEW = ["user", "outgoingemail", "meeting"]
+OFFICIALS_MAY_VIEW = ["user", "outgoingemail", "meeting", "auditentry"]
 OFFICIALS_MAY_NOT = ["delete_municipality", "delete_subregion"]
 
 

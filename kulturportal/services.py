@@ -8,6 +8,8 @@ from django.db.models.deletion import Collector
 from django.urls import reverse
 from django.utils import timezone
 
+from kulturportal import audit
+from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.emails import send_templated_email
 from kulturportal.models import Municipality, Organisation, RoleAssignment, RoleInvitation, User
 
@@ -50,6 +52,12 @@ def invite_to_role(
             "valid_days": settings.ROLE_INVITATION_VALID_DAYS,
         },
         language=existing.preferred_language if existing else "sv",
+    )
+    audit.record(
+        "role.invited",
+        invitation,
+        details={"email": invitation.email, "role": role, "scope": str(invitation.scope() or "")},
+        actor=invited_by,
     )
     return invitation
 
@@ -107,6 +115,8 @@ def accept_invitation(
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    audit.record("role.accepted", invitation, details={"role": invitation.role}, actor=user)
+    invalidate_public_pages_on_commit()  # a new culture chief shows on the municipality page
     return user
 
 
@@ -140,4 +150,7 @@ def delete_account(*, user: User) -> None:
     blockers = account_blockers(user)
     if blockers:
         raise AccountInUse(blockers)
+    # The entry keeps who it was as text: the account and its link are gone.
+    audit.record("account.deleted", user, actor_label=f"{user.get_full_name()} <{user.email}>")
     user.delete()
+    invalidate_public_pages_on_commit()

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "kulturportal.audit.AuditContextMiddleware",
     "kulturportal.middleware.RequireMfaForOfficialsMiddleware",
     "kulturportal.middleware.RefreshSessionMiddleware",
 ]
