@@ -33,6 +33,7 @@ node_modules/.package-lock.json: package-lock.json
 lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen lint-imports
 
 format: install
 	$(UV) run --frozen ruff format .

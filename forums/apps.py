@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ForumsConfig(AppConfig):
     name = "forums"
     verbose_name = _("Överläggningar och nätverk")
+
+    def ready(self):
+        from forums import panels
+
+        panels.register()

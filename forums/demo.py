@@ -135,3 +135,8 @@ def _seed_annual(official) -> None:
             user=user,
             municipality=assignment.municipality,
         )
+
+
+def seed_demo() -> None:
+    """Called by manage.py seed_demo (kulturportal.demo.seed_app_demos)."""
+    seed_forums()

@@ -854,3 +854,6 @@ def clear_meetings() -> None:
 
 
 MEETINGS = Builder("meetings", build_meetings, clear_meetings)
+
+# Found by kulturportal.volume.builders(), in this order.
+BUILDERS = [NETWORKS, MEETINGS]

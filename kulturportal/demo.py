@@ -4,11 +4,13 @@ import csv
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
+from kulturportal.discovery import app_modules
 from kulturportal.models import (
     Municipality,
     Organisation,
@@ -18,6 +20,7 @@ from kulturportal.models import (
     User,
 )
 
+BASE_DIR = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "demo-kultur"  # noqa: S105 - published in the README, demo data only.
 
@@ -102,9 +105,14 @@ def _seed_officials_group() -> None:
         Permission.objects.filter(
             Q(content_type__model__in=OFFICIALS_MAY_CHANGE)
             | Q(content_type__model__in=OFFICIALS_MAY_VIEW, codename__startswith="view_"),
-            content_type__app_label__in=["kulturportal", "forums"],
+            content_type__app_label__in=_project_apps(),
         ).exclude(codename__in=OFFICIALS_MAY_NOT)
     )
+
+
+def _project_apps() -> list[str]:
+    """The labels of this project's own apps (not Django's or allauth's)."""
+    return [c.label for c in apps.get_app_configs() if Path(c.path).is_relative_to(BASE_DIR)]
 
 
 @transaction.atomic
@@ -138,8 +146,11 @@ def _scope(role: str, scope: str | None) -> dict:
 
 
 @transaction.atomic
-def seed_demo_meetings() -> None:
-    """Networks, a draft sub-regional round to send, and a scheduled annual deliberation."""
-    from forums.demo import seed_forums
-
-    seed_forums()
+def seed_app_demos() -> list[str]:
+    """Each app's own demo data (its demo.seed_demo()), in INSTALLED_APPS order."""
+    seeded = []
+    for module in app_modules("demo"):
+        if hasattr(module, "seed_demo"):
+            module.seed_demo()
+            seeded.append(module.__name__)
+    return seeded

@@ -33,9 +33,8 @@ def has_any_role(user) -> bool:
     return user.is_authenticated and bool(user.active_roles)
 
 
-# The culture chief registers her own municipality's priorities, and answers
-# referrals on its behalf; no one else does.
-rules.add_perm("kulturportal.edit_municipality_priorities", is_culture_chief_of)
+# The culture chief acts for her own municipality, a representative for his own
+# organisation; the feature apps build their permissions on these.
 rules.add_perm("kulturportal.act_for_municipality", is_culture_chief_of)
 rules.add_perm("kulturportal.act_for_organisation", represents_organisation)
 rules.add_perm("kulturportal.invite_to_role", is_regional_official)

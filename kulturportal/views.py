@@ -7,17 +7,15 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connections
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from forums.models import Invitation, Meeting
-from kulturportal import services
+from kulturportal import panels, services
 from kulturportal.caching import public_page
 from kulturportal.forms import AcceptInvitationForm, DeleteAccountForm, RoleInvitationForm
 from kulturportal.middleware import open_before_mfa
@@ -40,9 +38,7 @@ def home(request):
         request,
         "kulturportal/home.html",
         {
-            "upcoming_meetings": Meeting.objects.public()
-            .filter(ends_at__gte=timezone.now())
-            .for_listing()[:5],
+            "panels": panels.for_page(panels.HOME, request),
             "sub_regions": SubRegion.objects.all(),
             "municipality_count": Municipality.objects.count(),
         },
@@ -81,14 +77,7 @@ def municipality_detail(request, slug):
         "kulturportal/municipality_detail.html",
         {
             "municipality": municipality,
-            "meetings": Meeting.objects.public()
-            .filter(Q(host_municipality=municipality) | Q(invitations__municipality=municipality))
-            .filter(ends_at__gte=timezone.now())
-            .distinct()
-            .for_listing()[:10],
-            "may_edit_priorities": may(
-                request.user, "kulturportal.edit_municipality_priorities", municipality
-            ),
+            "panels": panels.for_page(panels.MUNICIPALITY, request, municipality=municipality),
         },
     )
 
@@ -102,7 +91,8 @@ def my_page(request):
         "kulturportal/my_page.html",
         {
             "roles": user.active_roles,
-            "invitations": Invitation.objects.upcoming_for(user),
+            "panels": panels.for_page(panels.MY_PAGE, request),
+            "manage_panels": panels.for_page(panels.MY_PAGE_MANAGE, request),
             "is_official": may(user, "kulturportal.manage_portal"),
         },
     )

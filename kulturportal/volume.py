@@ -1,7 +1,8 @@
 """Realistic volume for performance work, on top of the reference data: `manage.py seed_volume`.
 
-At scale 1: 500 organisations and 2,000 people with their roles, then (forums/volume.py) 12
-thematic networks with members, 300 meetings and 15,000 invitations; scale 10 is ten times that.
+At scale 1: 500 organisations and 2,000 people with their roles, then each app's builders
+(found by kulturportal.discovery; forums/volume.py: 12 thematic networks with members,
+300 meetings and 15,000 invitations); scale 10 is ten times that.
 The builders run in order, each from its own random stream, so a feature area that adds a
 builder later (meetings, invitations, development areas, consultation responses) does not
 change what the earlier builders make.
@@ -26,6 +27,7 @@ from stdnum.se import orgnr
 from kulturportal import volume_names as names
 from kulturportal.caching import invalidate_public_pages
 from kulturportal.demo import DEMO_PASSWORD, OFFICIALS_GROUP
+from kulturportal.discovery import app_modules
 from kulturportal.models import (
     Municipality,
     Organisation,
@@ -73,10 +75,11 @@ class Builder:
 
 
 def builders() -> list[Builder]:
-    """In dependency order. Feature areas append their own here as they arrive."""
-    from forums.volume import MEETINGS, NETWORKS  # the core imports no feature app at load
-
-    return [ORGANISATIONS, PEOPLE, NETWORKS, MEETINGS]
+    """In dependency order: the core's, then each app's BUILDERS in INSTALLED_APPS order."""
+    found = [ORGANISATIONS, PEOPLE]
+    for module in app_modules("volume"):
+        found.extend(getattr(module, "BUILDERS", []))
+    return found
 
 
 def has_volume() -> bool:

@@ -49,7 +49,7 @@ def test_invitee_sets_a_password_and_lands_on_my_page_with_the_role(client, invi
     assert response.url == reverse("my_page")
     user = User.objects.get(email="ny.kulturchef@example.se")
     assert int(client.session[SESSION_KEY]) == user.pk
-    assert user.has_perm("kulturportal.edit_municipality_priorities", lund)
+    assert user.has_perm("kulturportal.act_for_municipality", lund)
     html = client.get(reverse("my_page")).content.decode()
     assert "Kulturchef" in html and "Lund" in html
 
@@ -101,7 +101,7 @@ def test_existing_person_logs_in_then_accepts(client, invite, malmo_chief, passw
     response = client.post(path)
     assert response.url == reverse("my_page")
     malmo_chief.__dict__.pop("active_roles", None)
-    assert malmo_chief.has_perm("kulturportal.edit_municipality_priorities", lund)
+    assert malmo_chief.has_perm("kulturportal.act_for_municipality", lund)
 
 
 def test_invitation_for_someone_else_cannot_be_taken_by_a_logged_in_person(

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kulturportal.demo import (
     DEMO_PASSWORD,
-    seed_demo_meetings,
+    seed_app_demos,
     seed_demo_people,
     seed_reference_data,
 )
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             )
         seed_reference_data()
         logins = seed_demo_people()
-        seed_demo_meetings()
+        seed_app_demos()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data in place. Logins (password: {DEMO_PASSWORD}):")
         )
