@@ -422,7 +422,8 @@ def cancel_meeting(*, meeting: Meeting) -> int:
 
 
 def _send_version(meeting: Meeting) -> int:
-    """Queue this version of the meeting to every invitee who has not had it: exactly once."""
+    """Queue this version of the meeting to every invitee who has not had it: one outbox
+    row each (the dedupe key), however often this runs."""
     method = "CANCEL" if meeting.status == Meeting.Status.CANCELLED else "REQUEST"
     invitations = list(
         meeting.invitations.select_related("user", "municipality__sub_region", "session")

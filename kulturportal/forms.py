@@ -90,16 +90,7 @@ class RoleInvitationForm(forms.Form):
 
 def find_organisation(text: str) -> Organisation:
     """The one organisation a name or organisation number points at, or a Swedish error."""
-    organisations = Organisation.objects.order_by("name")
-    digits = "".join(c for c in text if c.isdigit())
-    if len(digits) == 10:
-        match = organisations.filter(org_number=f"{digits[:6]}-{digits[6:]}").first()
-        if match:
-            return match
-    exact = organisations.filter(name__iexact=text).first()
-    if exact:
-        return exact
-    candidates = list(organisations.filter(name__icontains=text)[:6])
+    candidates = Organisation.objects.lookup(text)
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:

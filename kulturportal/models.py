@@ -115,6 +115,20 @@ class OrganisationKind(models.TextChoices):
 
 
 class OrganisationQuerySet(models.QuerySet):
+    def lookup(self, text: str, limit: int = 6) -> list["Organisation"]:
+        """The organisations a name or an organisation number points at, best first: an
+        exact number, else an exact name, else up to `limit` names containing the text."""
+        text = text.strip()
+        digits = "".join(c for c in text if c.isdigit())
+        if len(digits) == 10:
+            match = self.filter(org_number=f"{digits[:6]}-{digits[6:]}").first()
+            if match:
+                return [match]
+        exact = self.filter(name__iexact=text).first()
+        if exact:
+            return [exact]
+        return list(self.filter(name__icontains=text).order_by("name")[:limit])
+
     def co_financed_institutions(self):
         return self.filter(
             kind=OrganisationKind.CULTURAL_INSTITUTION, co_financing_municipalities__isnull=False
@@ -423,7 +437,9 @@ class OutgoingEmailQuerySet(models.QuerySet):
 
 
 class OutgoingEmail(TimestampedModel):
-    """One e-mail to one recipient. A task claims the row before sending, so it goes once."""
+    """One e-mail to one recipient. A task claims the row before sending, so a retried or
+    duplicated task sends nothing; only a worker killed between the server's acceptance and
+    the row marked sent leaves it to go a second time (kulturportal/tasks.py)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Köad")

@@ -150,10 +150,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Longer than any countdown or retry backoff, so Redis never re-delivers a task still waiting.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_TIMEZONE = "Europe/Stockholm"
+# A task that overruns is stopped (soft limit first, so it can clean up); each task sets
+# its own, these are the ceiling for any that does not.
+CELERY_TASK_SOFT_TIME_LIMIT = 300
+CELERY_TASK_TIME_LIMIT = 360
+# A child process is replaced after this many tasks or this much memory (KiB): a heavy
+# task (a PDF render) must not leave its memory held for ever.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000
+# The sweep sends what is due (retries included) and re-queues claims of killed workers.
+EMAIL_SWEEP_SECONDS = env.int("EMAIL_SWEEP_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE = {
     "dispatch-queued-email": {
         "task": "kulturportal.tasks.dispatch_queued_email",
-        "schedule": timedelta(minutes=1),
+        "schedule": timedelta(seconds=EMAIL_SWEEP_SECONDS),
     },
     "send-meeting-reminders": {
         "task": "forums.tasks.send_due_reminders",

@@ -1,23 +1,33 @@
+"""E-mail tasks. The outbox row is the one record of what is due: a failed delivery puts
+the row back as queued with its next attempt time, and the sweep (beat) sends it then, up
+to EMAIL_MAX_ATTEMPTS. Celery itself never retries, so there is one mechanism and one limit.
+
+Delivery is at least once: a worker killed between the SMTP server's "250" and the row
+marked sent leaves a claim that the sweep re-queues after STALE_CLAIM_AFTER (10 minutes),
+and that one e-mail goes a second time, with the same Message-ID.
+"""
+
+from contextlib import suppress
+
 from celery import shared_task
 
 from kulturportal import emails
 
 
-@shared_task(bind=True, max_retries=None, acks_late=True)
-def send_email(self, email_id: int) -> None:
-    try:
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def send_email(email_id: int) -> None:
+    # On Deferred the row is queued again with its next attempt time; the sweep sends it.
+    with suppress(emails.Deferred):
         emails.deliver(email_id)
-    except emails.Deferred as deferred:
-        raise self.retry(countdown=deferred.args[0]) from deferred
 
 
-@shared_task
+@shared_task(soft_time_limit=120, time_limit=180)
 def dispatch_queued_email() -> int:
     return emails.dispatch_due()
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, soft_time_limit=120, time_limit=180)
 def dispatch_emails(email_ids: list[int]) -> None:
-    """Fan a batch out to one task per e-mail, so each retries on its own."""
+    """Fan a batch out to one task per e-mail, so each is claimed on its own."""
     for email_id in email_ids:
         send_email.delay(email_id)
