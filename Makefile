@@ -34,6 +34,7 @@ lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen lint-imports
+	$(UV) run --frozen mypy
 
 format: install
 	$(UV) run --frozen ruff format .

@@ -365,7 +365,7 @@ def save_meeting(*, form, sessions, agenda, base_version: int | None) -> int:
 
 
 def _claim_version(meeting: Meeting, base_version: int | None) -> None:
-    claimed = Meeting.objects.filter(pk=meeting.pk, version=base_version).update(
+    claimed = Meeting.objects.filter(pk=meeting.pk, version=base_version or 0).update(
         version=F("version") + 1
     )
     if claimed != 1:
@@ -581,7 +581,7 @@ def _promote_from_waiting_list(meeting: Meeting) -> None:
 
 
 def _language(invitation: Invitation) -> str:
-    return invitation.user.preferred_language if invitation.user_id else "sv"
+    return invitation.user.preferred_language if invitation.user else "sv"
 
 
 # --- Reminders ------------------------------------------------------------------------------

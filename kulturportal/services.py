@@ -139,7 +139,7 @@ def account_blockers(user: User) -> list[str]:
         collector.collect([user])
     except ProtectedError as error:
         return sorted(
-            f"{obj._meta.verbose_name.capitalize()}: {obj}" for obj in error.protected_objects
+            f"{str(obj._meta.verbose_name).capitalize()}: {obj}" for obj in error.protected_objects
         )
     return []
 
