@@ -265,9 +265,7 @@ class ReplyForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        accepted = data.get("response") == Invitation.Response.ACCEPTED
-        if "session" in self.fields and accepted and not data.get("session"):
-            self.add_error("session", _("Välj vilket av delmötena du kommer till."))
+        # Whether a session must be chosen is the service's rule (record_reply), not repeated.
         if data.get("substitute_email") and not data.get("substitute_name"):
             self.add_error("substitute_name", _("Skriv ersättarens namn."))
         return data

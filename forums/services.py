@@ -65,7 +65,12 @@ audit.register_actions(
 
 
 class ReplyRefused(Exception):
-    """The reply cannot be taken; the message says why, for the person replying."""
+    """The reply cannot be taken; the message says why, for the person replying, and
+    `field` names the form field it concerns (None: the reply as a whole)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -515,7 +520,7 @@ def record_reply(
         raise ReplyRefused(_("Mötet har redan börjat, så svaret kan inte längre ändras."))
     accepted = response == Invitation.Response.ACCEPTED
     if meeting.is_sub_regional_round() and accepted and session is None:
-        raise ReplyRefused(_("Välj vilket av delmötena du kommer till."))
+        raise ReplyRefused(_("Välj vilket av delmötena du kommer till."), field="session")
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     before = audit.snapshot(invitation, REPLY_FIELDS)
     was_coming = invitation.response == Invitation.Response.ACCEPTED and not invitation.waitlisted

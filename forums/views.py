@@ -761,7 +761,7 @@ def reply(request, signed_token):
                 **{k: v for k, v in form.cleaned_data.items() if k in ReplyForm.Meta.fields},
             )
         except services.ReplyRefused as refused:
-            form.add_error(None, str(refused))
+            form.add_error(refused.field if refused.field in form.fields else None, str(refused))
         else:
             return render(
                 request,
