@@ -172,3 +172,12 @@ def assert_flat_queries(count_queries):
         return small
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _swedish_after_each_test():
+    """A request to /en/… leaves English active in the thread; the next test starts Swedish."""
+    from django.utils import translation
+
+    yield
+    translation.activate("sv")
