@@ -104,9 +104,13 @@ def _generation() -> int:
     # a change reaches other processes' visitors within a second (this process's at once).
     now = time.monotonic()
     if _memo["generation"] is None or now - _memo["read_at"] > GENERATION_MEMO_SECONDS:
-        _memo["generation"] = cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+        _memo["generation"] = cache.get_or_set(GENERATION_KEY, _fresh_generation, timeout=None)
         _memo["read_at"] = now
     return _memo["generation"]
+
+
+def _fresh_generation() -> int:
+    return time.time_ns() // 1000
 
 
 def invalidate_public_pages() -> None:
@@ -115,7 +119,9 @@ def invalidate_public_pages() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+        # The counter was lost (evicted, or the cache cleared): start from a number no
+        # page was ever cached under, or a stale page with the same number would be served.
+        cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
     except CACHE_ERRORS:
         # A save must not fail because the cache is down. Pages cached before the outage
         # may then be served for up to PAGE_TIMEOUT.
