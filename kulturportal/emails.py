@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -101,7 +101,11 @@ class Deferred(Exception):
 
 def deliver(email_id: int) -> None:
     """Send one stored e-mail if it is still queued. Raises Deferred on a transient error."""
-    claimed = OutgoingEmail.objects.filter(pk=email_id, status=OutgoingEmail.Status.QUEUED).update(
+    # Only when due: a stray task must not send a refused e-mail before its backoff is over.
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
+    claimed = OutgoingEmail.objects.filter(
+        due, pk=email_id, status=OutgoingEmail.Status.QUEUED
+    ).update(
         status=OutgoingEmail.Status.SENDING,
         claimed_at=timezone.now(),
         attempts=F("attempts") + 1,

@@ -1,4 +1,5 @@
-"""The outbox against a real SMTP server: each e-mail goes exactly once."""
+"""The outbox against a real SMTP server: each e-mail is claimed before it goes, so a
+retried or duplicated task sends nothing twice."""
 
 from datetime import timedelta
 
@@ -53,6 +54,9 @@ def test_temporary_refusal_is_retried_then_delivered_once(smtp_server):
     with pytest.raises(emails.Deferred):
         emails.deliver(email.pk)
     smtp_server.collector.refuse_with = None
+    emails.deliver(email.pk)  # too early: the backoff is not over
+    assert not smtp_server.collector.messages
+    OutgoingEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
     emails.deliver(email.pk)
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.SENT and email.attempts == 2
@@ -98,3 +102,27 @@ def test_queue_email_with_the_same_key_queues_once(django_capture_on_commit_call
 def test_retry_delay_grows_and_is_capped():
     assert [emails.retry_delay(n) for n in (1, 2, 3)] == [30, 60, 120]
     assert emails.retry_delay(50) == 30 * 60
+
+
+def test_one_retry_mechanism_with_one_limit(smtp_server, settings):
+    """The task never asks Celery to retry; the sweep tries again until EMAIL_MAX_ATTEMPTS."""
+    from kulturportal.tasks import send_email
+
+    smtp_server.collector.refuse_with = "451 4.3.0 Try again later"
+    email = _queued()
+    send_email.apply(args=[email.pk]).get()  # returns quietly: no Celery retry is scheduled
+    for _ in range(settings.EMAIL_MAX_ATTEMPTS + 2):
+        OutgoingEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
+        emails.dispatch_due()
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.FAILED
+    assert email.attempts == settings.EMAIL_MAX_ATTEMPTS
+
+
+def test_a_task_that_comes_before_its_time_sends_nothing(smtp_server):
+    email = _queued()
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        next_attempt_at=timezone.now() + timedelta(minutes=5)
+    )
+    emails.deliver(email.pk)
+    assert not smtp_server.collector.messages

@@ -10,14 +10,13 @@ import os
 import subprocess
 import sys
 import uuid
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
-from forums.models import Audience, AudienceRule, ForumType, Meeting
+from forums.models import Audience, Meeting
+from tests.factories import AudienceRuleFactory, MeetingFactory
 from kulturportal.celery import app as celery_app
 from tests.integration.machinery import (
     CountingCollector,
@@ -83,6 +82,8 @@ def start_worker(broker, smtp, tmp_path):
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "EMAIL_RETRY_BASE_SECONDS": str(RETRY_BASE_SECONDS),
+        # The sweep is the one retry mechanism: the worker's own beat runs it every second.
+        "EMAIL_SWEEP_SECONDS": "1",
     }
 
     def start() -> Worker:
@@ -97,6 +98,8 @@ def start_worker(broker, smtp, tmp_path):
                     *("--concurrency", str(WORKER_CONCURRENCY)),
                     "--without-mingle",
                     "--without-gossip",
+                    "--beat",
+                    *("--schedule", str(tmp_path / f"beat-{uuid.uuid4().hex[:8]}")),
                 ],
                 cwd=settings.BASE_DIR,
                 env=env,
@@ -121,21 +124,10 @@ def pasted_meeting(official):
     """make(n): a draft meeting whose audience is n pasted e-mail addresses."""
 
     def make(count: int) -> tuple[Meeting, list[str]]:
-        start = (timezone.localtime() + timedelta(days=30)).replace(
-            hour=13, minute=0, second=0, microsecond=0
-        )
-        meeting = Meeting.objects.create(
-            title="Årlig överläggning",
-            forum_type=ForumType.ANNUAL,
-            starts_at=start,
-            ends_at=start + timedelta(hours=3),
-            place="Malmö Live",
-            organiser=official,
-        )
+        # The factory's default: a draft annual deliberation a month ahead, 13.00, 3 hours.
+        meeting = MeetingFactory(place="Malmö Live", organiser=official)
         addresses = [f"inbjuden{n:03}@example.se" for n in range(1, count + 1)]
-        AudienceRule.objects.create(
-            meeting=meeting, kind=Audience.EMAILS, emails="\n".join(addresses)
-        )
+        AudienceRuleFactory(meeting=meeting, kind=Audience.EMAILS, emails="\n".join(addresses))
         return meeting, addresses
 
     return make
