@@ -60,7 +60,22 @@ audit.register_actions(
         "minutes.sent_for_review": gettext_lazy("Minnesanteckningar skickade för justering"),
         "minutes.approved": gettext_lazy("Minnesanteckningar justerade"),
         "minutes.published": gettext_lazy("Minnesanteckningar publicerade"),
-    }
+    },
+    details={
+        "invitations_sent": gettext_lazy("Inbjudningar skickade"),
+        "new_invitees": gettext_lazy("Nya inbjudna"),
+        "updates_sent": gettext_lazy("Uppdaterade inbjudningar skickade"),
+        "cancellations_sent": gettext_lazy("Avbokningar skickade"),
+        "sessions_changed": gettext_lazy("Delmötena ändrade"),
+        "agenda_changed": gettext_lazy("Dagordningen ändrad"),
+        "present": gettext_lazy("Närvarande"),
+        "invitee": gettext_lazy("Inbjuden"),
+        "to": gettext_lazy("Till"),
+        "rule": gettext_lazy("Regel"),
+        "title": gettext_lazy("Titel"),
+        "file": gettext_lazy("Fil"),
+        "adjusters": gettext_lazy("Justerare"),
+    },
 )
 
 

@@ -17,16 +17,19 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kulturportal.models import AUDIT_ACTION_LABELS, AuditEntry
+from kulturportal.models import AUDIT_ACTION_LABELS, AUDIT_DETAIL_LABELS, AuditEntry
 
 SYSTEM = "system"
 
 
-def register_actions(labels: dict) -> None:
-    """Each app names its actions for the history pages, e.g. {"meeting.changed": …}."""
+def register_actions(labels: dict, details: dict | None = None) -> None:
+    """Each app names its actions for the history pages, e.g. {"meeting.changed": …}, and
+    the detail keys worth showing there."""
     AUDIT_ACTION_LABELS.update(labels)
+    AUDIT_DETAIL_LABELS.update(details or {})
 
 
 register_actions(
@@ -34,7 +37,8 @@ register_actions(
         "role.invited": _("Inbjuden till en roll"),
         "role.accepted": _("Rollen antagen"),
         "account.deleted": _("Kontot borttaget"),
-    }
+    },
+    details={"email": _("E-post"), "role": _("Roll"), "scope": _("Gäller")},
 )
 
 
@@ -93,7 +97,13 @@ def jsonable(value):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
         return [jsonable(v) for v in value]
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        # One form for one instant: the same meeting time read from the database (UTC) and
+        # from a form (Stockholm) must not look like a change.
+        return (
+            timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+        )
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)

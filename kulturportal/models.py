@@ -479,8 +479,21 @@ class OutgoingEmail(TimestampedModel):
         return f"{self.to}: {self.subject}"
 
 
+def _readable(value):
+    """An ISO date-time from the log, shown as people read it: 10 februari 2027, 09.30."""
+    from django.utils.dateparse import parse_datetime
+    from django.utils.formats import date_format
+
+    moment = parse_datetime(value) if isinstance(value, str) and "T" in value else None
+    if moment is None:
+        return value
+    return date_format(timezone.localtime(moment), "j F Y, H.i")
+
+
 # Action code → what the history pages call it; filled by kulturportal.audit.register_actions.
 AUDIT_ACTION_LABELS: dict[str, str] = {}
+# Detail key → its label on the history pages; keys without one are kept but not shown.
+AUDIT_DETAIL_LABELS: dict[str, str] = {}
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -542,6 +555,17 @@ class AuditEntry(models.Model):
     def get_action_label(self) -> str:
         return str(AUDIT_ACTION_LABELS.get(self.action, self.action))
 
+    def detail_rows(self) -> list[tuple[str, object]]:
+        """(label, value) of the details worth showing: no empty counts, no False flags."""
+        rows = []
+        for key, value in self.details.items():
+            label = AUDIT_DETAIL_LABELS.get(key)
+            if label is None or value in (False, None, 0, "", []):
+                continue
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+            rows.append((str(label), "" if value is True else shown))
+        return rows
+
     def change_rows(self) -> list[tuple[str, object, object]]:
         """(field label, before, after) for the history pages."""
         model = ContentType.objects.get_for_id(self.content_type_id).model_class()
@@ -551,5 +575,5 @@ class AuditEntry(models.Model):
                 label = str(model._meta.get_field(name).verbose_name) if model else name
             except Exception:
                 label = name
-            rows.append((label, before, after))
+            rows.append((label, _readable(before), _readable(after)))
         return rows

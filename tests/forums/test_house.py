@@ -111,3 +111,13 @@ def test_minutes_page_writes_nothing_on_get(client, official, annual):
     from forums.models import Minutes
 
     assert not Minutes.objects.filter(meeting=annual).exists()
+
+
+def test_saving_an_unchanged_time_records_no_time_change(client, official, annual):
+    """Found in the real run: the time read from the database (UTC) and from the form
+    (Stockholm) differed as text, so every save looked like a change of time."""
+    client.force_login(official)
+    url = reverse("forums:meeting_edit", args=[annual.pk])
+    client.post(url, _edit_post(annual, description="Bara texten"))
+    changed = AuditEntry.objects.about(annual).get(action="meeting.changed")
+    assert set(changed.changes) == {"description"}
