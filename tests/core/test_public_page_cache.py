@@ -98,17 +98,21 @@ def test_logged_in_people_are_never_served_the_anonymous_page(client, lund_chief
 
 
 def test_sub_region_regrouping_shows_at_once(client, official, django_capture_on_commit_callbacks):
-    """Officials move Ystad from Sydost to Nordost in the admin: the cached list regroups."""
+    """Officials move Ystad from Sydost to Nordost in the admin: the cached list regroups it
+    under Nordost and the cached municipality page names Nordost as its sub-region."""
     from kulturportal.models import SubRegion
 
-    assert _sub_region_of("Ystad", _queries(client, "/kommuner/")[1]) == "Sydost"
     ystad = Municipality.objects.get(code="1286")
+    detail = ystad.get_absolute_url()
+    assert _sub_region_of("Ystad", _queries(client, "/kommuner/")[1]) == "Sydost"
+    assert "<dd>Sydost</dd>" in _queries(client, detail)[1]
     client.force_login(official)
     with django_capture_on_commit_callbacks(execute=True):
         _admin_change(client, ystad, sub_region=SubRegion.objects.get(slug="nordost"))
     client.logout()
     client.cookies.clear()  # the admin's "changed" message would make the page uncached
     assert _sub_region_of("Ystad", _queries(client, "/kommuner/")[1]) == "Nordost"
+    assert "<dd>Nordost</dd>" in _queries(client, detail)[1]
 
 
 def _sub_region_of(name: str, html: str) -> str:

@@ -95,8 +95,39 @@ def test_invitation_list(client, assert_flat_queries, official, lund):
     assert_flat_queries("/hantera/inbjudningar/", grow)
 
 
-def test_home(assert_flat_queries):
+def test_home(client, assert_flat_queries):
+    """The home page lists the upcoming public meetings (the forums' panel shows the first
+    five, by start) and every sub-region with its meeting town; more of either must not mean
+    more queries. Half the meetings belong to a network, which the row names, and each has
+    a host municipality."""
+    from datetime import timedelta
+
+    from tests.factories import MeetingFactory, NetworkFactory, in_a_month
+
+    start = in_a_month()
+    hosts = itertools.cycle(Municipality.objects.all())
+    titles, sub_regions = [], []
+
     def grow(k):
-        _people(k, Role.REGIONAL_POLITICIAN)
+        for _ in range(k):
+            n = next(_serial)
+            titles.append(f"Öppet möte {n}")
+            MeetingFactory(
+                title=titles[-1],
+                network=NetworkFactory() if n % 2 else None,
+                starts_at=start + timedelta(days=n),
+                host_municipality=next(hosts),
+                scheduled=True,
+            )
+            sub_regions.append(
+                SubRegion.objects.create(
+                    name=f"Delregion {n}", slug=f"delregion-{n}", meeting_town=f"Ort {n}"
+                )
+            )
 
     assert_flat_queries("/", grow)
+    html = client.get("/").content.decode()
+    for title in titles[:5]:
+        assert f">{title}</a>" in html, title
+    for sub_region in sub_regions:
+        assert f"{sub_region.name} ({sub_region.meeting_town})" in html, sub_region

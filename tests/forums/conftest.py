@@ -2,9 +2,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
-from forums.models import Audience, AudienceRule, ForumType, Meeting, MeetingSession
+from forums.models import Audience, ForumType
+from tests import factories
+from tests.factories import AudienceRuleFactory, MeetingFactory, MeetingSessionFactory
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -15,45 +16,46 @@ def local(year, month, day, hour, minute=0):
 
 @pytest.fixture
 def in_a_month():
-    start = timezone.localtime() + timedelta(days=30)
-    return start.replace(hour=13, minute=0, second=0, microsecond=0)
+    """13.00 local time, thirty days from now: the factories' default start."""
+    return factories.in_a_month()
 
 
 @pytest.fixture
 def annual(official, in_a_month):
-    """A draft annual deliberation for all culture chiefs."""
-    meeting = Meeting.objects.create(
+    """A draft annual deliberation (three hours, at Malmö Live) for all culture chiefs."""
+    meeting = MeetingFactory(
         title="Årlig överläggning",
         forum_type=ForumType.ANNUAL,
         starts_at=in_a_month,
-        ends_at=in_a_month + timedelta(hours=3),
+        duration=timedelta(hours=3),
         place="Malmö Live",
         organiser=official,
     )
-    AudienceRule.objects.create(meeting=meeting, kind=Audience.CULTURE_CHIEFS)
+    AudienceRuleFactory(meeting=meeting, kind=Audience.CULTURE_CHIEFS)
     return meeting
 
 
 @pytest.fixture
 def sub_regional_round(official, in_a_month):
-    meeting = Meeting.objects.create(
+    """A draft round over a week: four three-hour sessions two days apart, for the culture
+    chiefs and the municipal politicians."""
+    meeting = MeetingFactory(
         title="Delregionala överläggningar",
         forum_type=ForumType.SUB_REGIONAL,
         starts_at=in_a_month,
-        ends_at=in_a_month + timedelta(days=7),
+        duration=timedelta(days=7),
         organiser=official,
     )
     for position, town in enumerate(["Helsingborg", "Kristianstad", "Ystad", "Malmö"]):
-        start = in_a_month + timedelta(days=2 * position)
-        MeetingSession.objects.create(
+        MeetingSessionFactory(
             meeting=meeting,
             town=town,
             position=position,
-            starts_at=start,
-            ends_at=start + timedelta(hours=3),
+            starts_at=in_a_month + timedelta(days=2 * position),
+            duration=timedelta(hours=3),
         )
-    AudienceRule.objects.create(meeting=meeting, kind=Audience.CULTURE_CHIEFS)
-    AudienceRule.objects.create(meeting=meeting, kind=Audience.MUNICIPAL_POLITICIANS)
+    AudienceRuleFactory(meeting=meeting, kind=Audience.CULTURE_CHIEFS)
+    AudienceRuleFactory(meeting=meeting, kind=Audience.MUNICIPAL_POLITICIANS)
     return meeting
 
 

@@ -16,8 +16,8 @@ import pytest
 from django.conf import settings
 
 from forums.models import Audience, Meeting
-from tests.factories import AudienceRuleFactory, MeetingFactory
 from kulturportal.celery import app as celery_app
+from tests.factories import AudienceRuleFactory, MeetingFactory
 from tests.integration.machinery import (
     CountingCollector,
     RedisServer,
