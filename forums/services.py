@@ -95,6 +95,7 @@ class Recipient:
     user_id: int | None = None
     municipality_id: int | None = None
     organisation_id: int | None = None
+    sub_region_id: int | None = None
 
 
 # --- Audience ---------------------------------------------------------------------------
@@ -136,17 +137,26 @@ def resolve_audience(meeting: Meeting) -> list[Recipient]:
     rules = meeting.audience_rules.prefetch_related("sub_regions", "people").select_related(
         "network", "organisation"
     )
+    politicians: list[Recipient] | None = None
     for rule in rules:
-        for recipient in _resolve_rule(rule):
+        if rule.kind == Audience.MUNICIPAL_POLITICIANS:
+            # One query for every politicians' rule, however many sub-regions they name.
+            if politicians is None:
+                politicians = _people_with_roles([Role.MUNICIPAL_POLITICIAN], with_sub_region=True)
+            regions = {r.pk for r in rule.sub_regions.all()}
+            found = [p for p in politicians if not regions or p.sub_region_id in regions]
+        else:
+            found = _resolve_rule(rule)
+        for recipient in found:
             recipients.setdefault(recipient.email.lower(), recipient)
     return sorted(recipients.values(), key=lambda r: (r.name.lower(), r.email))
 
 
-def _people_with_roles(roles, **filters) -> list[Recipient]:
+def _people_with_roles(roles, *, with_sub_region: bool = False, **filters) -> list[Recipient]:
     assignments = (
         RoleAssignment.objects.active()
         .filter(role__in=roles, user__is_active=True, **filters)
-        .select_related("user")
+        .select_related("user", *(["municipality"] if with_sub_region else []))
         .order_by("user__email")
     )
     return [
@@ -156,6 +166,9 @@ def _people_with_roles(roles, **filters) -> list[Recipient]:
             user_id=a.user_id,
             municipality_id=a.municipality_id,
             organisation_id=a.organisation_id,
+            sub_region_id=a.municipality.sub_region_id
+            if with_sub_region and a.municipality
+            else None,
         )
         for a in assignments
     ]
