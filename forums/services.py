@@ -180,8 +180,11 @@ def _resolve_rule(rule) -> list[Recipient]:
         return _people_with_roles([Role.CULTURE_CHIEF])
     if kind == Audience.MUNICIPAL_POLITICIANS:
         sub_regions = list(rule.sub_regions.all())
-        filters = {"municipality__sub_region__in": sub_regions} if sub_regions else {}
-        return _people_with_roles([Role.MUNICIPAL_POLITICIAN], **filters)
+        if not sub_regions:
+            return _people_with_roles([Role.MUNICIPAL_POLITICIAN])
+        return _people_with_roles(
+            [Role.MUNICIPAL_POLITICIAN], municipality__sub_region__in=sub_regions
+        )
     if kind == Audience.REGIONAL_POLITICIANS:
         return _people_with_roles([Role.REGIONAL_POLITICIAN])
     if kind == Audience.NETWORK:
