@@ -7,6 +7,7 @@ Each message lives in templates/emails/ as <name>_subject.txt, <name>.txt and
 import logging
 import smtplib
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -17,7 +18,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from kulturportal.models import OutgoingEmail
+from kulturportal.models import OutgoingAttachment, OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
@@ -55,12 +56,47 @@ def queue_emails(emails: list[OutgoingEmail]) -> list[OutgoingEmail]:
     )
     new = [email for email in keyed if email.dedupe_key not in existing] + unkeyed
     created = OutgoingEmail.objects.bulk_create(new, batch_size=500)  # ids set on PG and SQLite
+    _store_attachments(created)
     _dispatch_on_commit([email.pk for email in created])
     by_key = {
         email.dedupe_key: email
         for email in OutgoingEmail.objects.filter(dedupe_key__in=[e.dedupe_key for e in keyed])
     }
     return [by_key[email.dedupe_key] if email.dedupe_key else email for email in emails]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    content_type: str = "application/octet-stream"
+
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+def attach(email: OutgoingEmail, *attachments: Attachment) -> OutgoingEmail:
+    """Give an unsaved outbox row files to send with it (stored when it is queued)."""
+    for attachment in attachments:
+        if len(attachment.content) > MAX_ATTACHMENT_BYTES:
+            raise ValueError(f"{attachment.filename} is larger than an e-mail should carry")
+    email.pending_attachments = [*getattr(email, "pending_attachments", []), *attachments]
+    return email
+
+
+def _store_attachments(created: list[OutgoingEmail]) -> None:
+    OutgoingAttachment.objects.bulk_create(
+        [
+            OutgoingAttachment(
+                email=email,
+                filename=a.filename,
+                content=a.content,
+                content_type=a.content_type,
+            )
+            for email in created
+            for a in getattr(email, "pending_attachments", [])
+        ]
+    )
 
 
 def templated_email(
@@ -178,6 +214,8 @@ def _build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
         method = email.calendar_method or "REQUEST"
         message.attach_alternative(email.calendar, f"text/calendar; method={method}")
         message.attach("invite.ics", email.calendar.encode(), "application/ics")
+    for attachment in email.attachments.all():
+        message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
     return message
 
 

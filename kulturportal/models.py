@@ -577,3 +577,20 @@ class AuditEntry(models.Model):
                 label = name
             rows.append((label, _readable(before), _readable(after)))
         return rows
+
+
+class OutgoingAttachment(models.Model):
+    """A file sent with an outbox e-mail (a receipt's PDF, say), stored with the row so it
+    commits, and is sent or retried, together with it."""
+
+    email = models.ForeignKey(OutgoingEmail, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    content = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("bilaga")
+        verbose_name_plural = _("bilagor")
+
+    def __str__(self):
+        return self.filename

@@ -126,3 +126,25 @@ def test_a_task_that_comes_before_its_time_sends_nothing(smtp_server):
     )
     emails.deliver(email.pk)
     assert not smtp_server.collector.messages
+
+
+def test_any_file_travels_with_an_e_mail(smtp_server, django_capture_on_commit_callbacks):
+    """Outbox attachments: stored with the row, sent as a real attachment."""
+    pdf = b"%PDF-1.7\n" + b"x" * 1000
+    email = emails.attach(
+        OutgoingEmail(to="forening@example.se", subject="Kvitto", body_text="Se bilagan."),
+        emails.Attachment("kvitto-KN-2029-0042.pdf", pdf, "application/pdf"),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        emails.queue_emails([email])
+    (message,) = smtp_server.collector.to("forening@example.se")
+    (part,) = [p for p in message.walk() if p.get_filename()]
+    assert part.get_filename() == "kvitto-KN-2029-0042.pdf"
+    assert part.get_content_type() == "application/pdf"
+    assert part.get_payload(decode=True) == pdf
+
+
+def test_an_attachment_too_large_for_e_mail_is_refused():
+    big = emails.Attachment("stor.pdf", b"0" * (emails.MAX_ATTACHMENT_BYTES + 1))
+    with pytest.raises(ValueError, match="larger than an e-mail"):
+        emails.attach(OutgoingEmail(to="a@example.se", subject="x", body_text="x"), big)
