@@ -39,20 +39,7 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = [
-            "title",
-            "forum_type",
-            "network",
-            "starts_at",
-            "ends_at",
-            "place",
-            "online_url",
-            "description",
-            "host_municipality",
-            "institution",
-            "is_public",
-            "capacity",
-        ]
+        fields = Meeting.EDITABLE_FIELDS
         widgets = {
             "starts_at": LocalDateTimeInput(),
             "ends_at": LocalDateTimeInput(),

@@ -210,6 +210,22 @@ class Meeting(TimestampedModel):
 
     objects = MeetingQuerySet.as_manager()
 
+    # What an official edits on the meeting form (and the history records).
+    EDITABLE_FIELDS = [
+        "title",
+        "forum_type",
+        "network",
+        "starts_at",
+        "ends_at",
+        "place",
+        "online_url",
+        "description",
+        "host_municipality",
+        "institution",
+        "is_public",
+        "capacity",
+    ]
+
     class Meta:
         ordering = ["starts_at"]
         verbose_name = _("möte")

@@ -334,21 +334,7 @@ def _create_invitations(meeting: Meeting, recipients: list[Recipient]) -> None:
 
 
 MEETING_FIELDS_IN_CALENDAR = {"starts_at", "ends_at", "place", "online_url", "title"}
-AUDITED_FIELDS = [
-    "title",
-    "forum_type",
-    "network",
-    "starts_at",
-    "ends_at",
-    "place",
-    "online_url",
-    "description",
-    "host_municipality",
-    "institution",
-    "is_public",
-    "capacity",
-    "status",
-]
+AUDITED_FIELDS = [*Meeting.EDITABLE_FIELDS, "status"]
 
 
 class StaleMeeting(Exception):

@@ -90,6 +90,10 @@ def folk_high_schools(demo):
 
 @pytest.fixture
 def other_org_rep(demo):
+    return make_other_org_rep()
+
+
+def make_other_org_rep() -> User:
     """The same role as the folk-high-school representative, for another organisation."""
     other = Organisation.objects.create(
         name="Studieförbundet Skåne",
@@ -105,6 +109,10 @@ def other_org_rep(demo):
 
 @pytest.fixture
 def nobody(demo):
+    return make_nobody()
+
+
+def make_nobody() -> User:
     """Logged in, but holds no role."""
     return User.objects.create_user("privatperson@example.se", DEMO_PASSWORD)
 

@@ -16,7 +16,8 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kulturportal.demo import DEMO_PASSWORD, seed_demo_people, seed_reference_data
-from kulturportal.models import Organisation, OrganisationKind, Role, RoleAssignment, User
+from kulturportal.models import Role, RoleAssignment, User
+from tests.conftest import make_nobody, make_other_org_rep
 from tests.forums import matrix as forums_matrix
 from tests.matrix import (
     ENTRANCE,
@@ -149,18 +150,9 @@ def _person(persona: str) -> User:
     if persona in emails:
         return User.objects.get(email=emails[persona])
     if persona == "nobody":
-        return User.objects.create_user("privatperson@example.se", DEMO_PASSWORD)
+        return make_nobody()
     if persona == "other_org_rep":
-        other = Organisation.objects.create(
-            name="Studieförbundet Skåne",
-            slug="studieforbundet-skane",
-            kind=OrganisationKind.POPULAR_EDUCATION,
-        )
-        user = User.objects.create_user("studieforbund@example.se", DEMO_PASSWORD)
-        RoleAssignment.objects.create(
-            user=user, role=Role.ORGANISATION_REPRESENTATIVE, organisation=other
-        )
-        return user
+        return make_other_org_rep()
     if persona == "official_without_mfa":
         user = User.objects.create_user("ny.handlaggare@example.se", DEMO_PASSWORD, is_staff=True)
         user.groups.set(User.objects.get(email="handlaggare@example.se").groups.all())
