@@ -7,6 +7,6 @@ class ForumsConfig(AppConfig):
     verbose_name = _("Överläggningar och nätverk")
 
     def ready(self):
-        from forums import panels
+        from forums import email_samples, panels  # noqa: F401 - email_samples registers them
 
         panels.register()

@@ -13,14 +13,14 @@ class AccountAdapter(DefaultAccountAdapter):
     """allauth's e-mails (verification, login codes, password reset) go through our outbox."""
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        site = SimpleNamespace(name=_("Kulturportalen"), domain=urlsplit(settings.SITE_URL).netloc)
-        full_context = {
-            "request": allauth_context.request,
-            "email": email,
-            "current_site": site,
-            **context,
-        }
-        message = self.render_mail(template_prefix, email, full_context)
+        subject, text, html = self.render_message(template_prefix, email, context)
+        queue_email(to=email, subject=subject, body_text=text, body_html=html)
+
+    def render_message(
+        self, template_prefix: str, email: str, context: dict
+    ) -> tuple[str, str, str]:
+        """Subject, text and HTML (empty if the e-mail has none) of one of allauth's e-mails."""
+        message = self.render_mail(template_prefix, email, self.mail_context(email, context))
         html = next(
             (
                 body
@@ -29,4 +29,18 @@ class AccountAdapter(DefaultAccountAdapter):
             ),
             "",
         )
-        queue_email(to=email, subject=message.subject, body_text=message.body, body_html=html)
+        return message.subject, message.body, html
+
+    def mail_context(self, email: str, context: dict) -> dict:
+        site = SimpleNamespace(name=_("Kulturportalen"), domain=urlsplit(settings.SITE_URL).netloc)
+        return {
+            "request": allauth_context.request,
+            "email": email,
+            "current_site": site,
+            # The footer of templates/account/email/base_message.txt, as in our own e-mails.
+            "sender": {
+                "name": settings.EMAIL_SENDER_NAME,
+                "contact": settings.EMAIL_CONTACT_ADDRESS,
+            },
+            **context,
+        }

@@ -28,6 +28,11 @@ SENDING_ERRORS = OSError
 
 
 def render_email(name: str, context: dict, language: str = "sv") -> tuple[str, str, str]:
+    # Every e-mail's footer names the sender (templates/emails/base.*): no caller passes it.
+    context = {
+        "sender": {"name": settings.EMAIL_SENDER_NAME, "contact": settings.EMAIL_CONTACT_ADDRESS},
+        **context,
+    }
     with translation.override(language):
         # Subject and text are plain text, rendered without HTML escaping; HTML escapes.
         subject = render_to_string(f"emails/{name}_subject.txt", context, using="text")

@@ -1,0 +1,158 @@
+"""Sample contexts for the forums' e-mails, for `manage.py render_emails`.
+
+Imported from ForumsConfig.ready(). Everything here is an unsaved instance: primary keys are
+set so that links can be built, and the agenda and sessions sit in the prefetch cache, so
+rendering touches no database.
+"""
+
+from django.conf import settings
+
+from forums.models import AgendaItem, ForumType, Invitation, Meeting, MeetingSession
+from kulturportal.email_samples import register, sample_time, sample_user
+
+
+def _with_related(meeting: Meeting, *, agenda: list[AgendaItem], sessions: list[MeetingSession]):
+    for item in agenda:
+        item.meeting = meeting
+    for session in sessions:
+        session.meeting = meeting
+    # What prefetch_related() would leave: .all() answers from here, without a query.
+    meeting._prefetched_objects_cache = {  # type: ignore[attr-defined]
+        "agenda_items": agenda,
+        "sessions": sessions,
+    }
+    return meeting
+
+
+def _annual_meeting(**fields) -> Meeting:
+    values = dict(
+        pk=1,
+        title="Årlig kulturpolitisk överläggning",
+        forum_type=ForumType.ANNUAL,
+        starts_at=sample_time(12, 9, 30),
+        ends_at=sample_time(12, 16),
+        place="Malmö Live, Dag Hammarskjölds torg 4, Malmö",
+        online_url="https://meet.example.se/arlig-overlaggning",
+        description=(
+            "Kommunernas kulturpolitiker och chefstjänstepersoner möter Region Skånes "
+            "kulturnämnd. Skånes Kommuner medverkar."
+        ),
+        organiser=sample_user(pk=2, email="hanna.berg@example.se", first_name="Hanna"),
+        status=Meeting.Status.SCHEDULED,
+    )
+    meeting = Meeting(**{**values, **fields})
+    agenda = [
+        AgendaItem(pk=1, title="Välkommen och presentation", position=0),
+        AgendaItem(pk=2, title="Kulturplanen 2025–2028", presenter="Region Skåne", position=1),
+        AgendaItem(pk=3, title="Barn- och ungkultur i kommunerna", position=2),
+    ]
+    return _with_related(meeting, agenda=agenda, sessions=[])
+
+
+def _sub_regional_round() -> Meeting:
+    meeting = Meeting(
+        pk=2,
+        title="Delregionala överläggningar, våren",
+        forum_type=ForumType.SUB_REGIONAL,
+        starts_at=sample_time(10, 13),
+        ends_at=sample_time(16, 16),
+        description=(
+            "Fyra möten, ett i varje hörn av Skåne. Varje kommun väljer vilket den deltar i. "
+            "Tema: uppföljning av kulturplanen."
+        ),
+        organiser=sample_user(pk=2, email="hanna.berg@example.se", first_name="Hanna"),
+        status=Meeting.Status.SCHEDULED,
+    )
+    places = [
+        ("Helsingborg", "Dunkers kulturhus"),
+        ("Kristianstad", "Regionmuseet"),
+        ("Ystad", "Ystads teater"),
+        ("Malmö", "Malmö Live"),
+    ]
+    sessions = [
+        MeetingSession(
+            pk=position + 1,
+            town=town,
+            place=place,
+            starts_at=sample_time(10 + 2 * position, 13),
+            ends_at=sample_time(10 + 2 * position, 16),
+            position=position,
+        )
+        for position, (town, place) in enumerate(places)
+    ]
+    agenda = [
+        AgendaItem(pk=4, title="Välkommen och presentation", position=0),
+        AgendaItem(pk=5, title="Kulturplanen: uppföljning", presenter="Region Skåne", position=1),
+    ]
+    return _with_related(meeting, agenda=agenda, sessions=sessions)
+
+
+def _invitation(meeting: Meeting, **fields) -> Invitation:
+    values = {
+        "pk": 1,
+        "meeting": meeting,
+        "email": "karin.lind@example.se",
+        "name": "Karin Lind",
+        "token": "exempelsvar",
+    }
+    return Invitation(**{**values, **fields})
+
+
+def _reply_context(meeting: Meeting, invitation: Invitation, **extra) -> dict:
+    return {
+        "meeting": meeting,
+        "invitation": invitation,
+        "session": None,
+        "reply_url": settings.SITE_URL + invitation.reply_path(),
+        "site_url": settings.SITE_URL,
+        **extra,
+    }
+
+
+def _meeting_invitation() -> dict:
+    meeting = _sub_regional_round()
+    session = meeting.sessions.all()[3]
+    return _reply_context(meeting, _invitation(meeting), session=session)
+
+
+def _meeting_updated() -> dict:
+    meeting = _annual_meeting(sequence=1)
+    return _reply_context(meeting, _invitation(meeting))
+
+
+def _meeting_cancelled() -> dict:
+    meeting = _annual_meeting(sequence=2, status=Meeting.Status.CANCELLED)
+    return _reply_context(meeting, _invitation(meeting))
+
+
+def _reminder_unanswered() -> dict:
+    meeting = _annual_meeting()
+    return _reply_context(meeting, _invitation(meeting), days=7)
+
+
+def _reminder_coming() -> dict:
+    meeting = _sub_regional_round()
+    session = meeting.sessions.all()[0]
+    invitation = _invitation(meeting, response=Invitation.Response.ACCEPTED, session=session)
+    return _reply_context(meeting, invitation, session=session, days=1)
+
+
+def _waiting_list_promoted() -> dict:
+    meeting = _annual_meeting(capacity=40)
+    invitation = _invitation(meeting, response=Invitation.Response.ACCEPTED)
+    return _reply_context(meeting, invitation)
+
+
+def _minutes_context() -> dict:
+    meeting = _annual_meeting(status=Meeting.Status.HELD)
+    return {"meeting": meeting, "site_url": settings.SITE_URL}
+
+
+register("meeting_invitation", _meeting_invitation)
+register("meeting_updated", _meeting_updated)
+register("meeting_cancelled", _meeting_cancelled)
+register("reminder_unanswered", _reminder_unanswered)
+register("reminder_coming", _reminder_coming)
+register("waiting_list_promoted", _waiting_list_promoted)
+register("minutes_review", _minutes_context)
+register("minutes_published", _minutes_context)
