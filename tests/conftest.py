@@ -1,5 +1,7 @@
 """Shared fixtures: the demo personas, a clean cache, tasks in-process unless a test says so."""
 
+import os
+
 import pytest
 from django.core.cache import cache
 
@@ -15,6 +17,18 @@ from kulturportal.models import (
 )
 
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
+
+
+def pytest_configure(config):
+    """Each xdist worker gets a Redis database of its own for the cache: tests clear the
+    cache (FLUSHDB), and one worker must not wipe the rate limits another is counting."""
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    location = settings.CACHES["default"].get("LOCATION", "")
+    if worker.startswith("gw") and str(location).startswith("redis://"):
+        base = location.rsplit("/", 1)[0]
+        settings.CACHES["default"]["LOCATION"] = f"{base}/{10 + int(worker[2:])}"
 
 
 @pytest.fixture(autouse=True)
