@@ -22,11 +22,11 @@ run: install
 	@echo "Kulturportalen: http://127.0.0.1:8000/"
 	$(MANAGE) runserver 127.0.0.1:8000
 
-# The unit tests on both cores; then the browser journeys and the integration tests, which
-# start servers and workers of their own, one at a time.
+# The browser journeys and the integration tests, which start servers and workers of their
+# own, one at a time; then the unit tests on both cores.
 test: install node_modules/.package-lock.json
-	$(UV) run --frozen pytest -n 2 -m "not browser and not integration"
 	$(UV) run --frozen pytest -m "browser or integration"
+	$(UV) run --frozen pytest -n 2 -m "not browser and not integration"
 
 # axe-core and vnu-jar for the browser tests; npm ci again whenever package-lock.json changes.
 # --ignore-scripts: vnu-jar's postinstall would download a Java runtime; the system's serves.
