@@ -123,7 +123,10 @@ class AuditContextMiddleware:
     def __call__(self, request):
         from allauth.account.adapter import get_adapter
 
-        ip = get_adapter().get_client_ip(request) if hasattr(request, "META") else None
+        try:
+            ip = get_adapter().get_client_ip(request)
+        except Exception:  # e.g. fewer X-Forwarded-For hops than TRUSTED_PROXY_COUNT
+            ip = None  # the log then says no address rather than the page failing
         token = _context.set(Context(user=getattr(request, "user", None), ip_address=ip))
         try:
             return self.get_response(request)

@@ -84,3 +84,9 @@ def test_healthz_answers_whatever_the_host(client, host):
 
 def test_other_pages_still_refuse_unknown_hosts(client):
     assert client.get("/", HTTP_HOST="evil.example").status_code == 400
+
+
+def test_a_short_forwarded_for_header_does_not_break_pages(client, settings):
+    """More proxies trusted than the header names: allauth raises; pages must still answer."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 3
+    assert client.get("/", HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 200
