@@ -220,14 +220,7 @@ def _session_label(session) -> str:
 class ReplyForm(forms.ModelForm):
     class Meta:
         model = Invitation
-        fields = [
-            "response",
-            "session",
-            "dietary_needs",
-            "access_needs",
-            "substitute_name",
-            "substitute_email",
-        ]
+        fields = Invitation.REPLY_FIELDS
         widgets = {"response": forms.RadioSelect, "session": forms.RadioSelect}
         labels = {"response": _("Kommer du?"), "session": _("Vilket delmöte kommer du till?")}
         help_texts = {

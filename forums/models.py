@@ -450,6 +450,16 @@ class Invitation(TimestampedModel):
     def __str__(self):
         return f"{self.name or self.email}: {self.meeting}"
 
+    # What an invitee answers on the reply page (the form's fields, the history's too).
+    REPLY_FIELDS = [
+        "response",
+        "session",
+        "dietary_needs",
+        "access_needs",
+        "substitute_name",
+        "substitute_email",
+    ]
+
     @property
     def has_replied(self) -> bool:
         return self.response != self.Response.NEEDS_ACTION

@@ -564,15 +564,7 @@ def record_reply(
     return invitation
 
 
-REPLY_FIELDS = [
-    "response",
-    "session",
-    "dietary_needs",
-    "access_needs",
-    "substitute_name",
-    "substitute_email",
-    "waitlisted",
-]
+REPLY_FIELDS = [*Invitation.REPLY_FIELDS, "waitlisted"]
 
 
 def _promote_from_waiting_list(meeting: Meeting) -> None:

@@ -246,3 +246,23 @@ class InvitationFactory(DjangoModelFactory):
         lambda o, n: o.user.email if o.user else f"inbjuden{n}@example.se"
     )
     name = factory.LazyAttribute(lambda o: o.user.get_full_name() if o.user else "")
+
+
+def meeting_edit_post(meeting: Meeting, **overrides) -> dict:
+    """The meeting form as an official would post it unchanged, with `overrides` typed in."""
+    local = timezone.localtime
+    data = {
+        "title": meeting.title,
+        "forum_type": meeting.forum_type,
+        "starts_at": local(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": local(meeting.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        "place": meeting.place,
+        "is_public": "on",
+        "version": str(meeting.version),
+        "sessions-TOTAL_FORMS": "0",
+        "sessions-INITIAL_FORMS": "0",
+        "agenda-TOTAL_FORMS": "0",
+        "agenda-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data

@@ -3,12 +3,12 @@ what they typed, and the meeting's history shows both saves."""
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from forums.demo import seed_forums
 from forums.models import Meeting
 from kulturportal.models import Role, RoleAssignment, User
 from tests.browser.journey import log_in
+from tests.factories import meeting_edit_post
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,22 +29,8 @@ def _colleague_moves(meeting: Meeting, place: str) -> None:
     RoleAssignment.objects.create(user=colleague, role=Role.REGIONAL_OFFICIAL)
     client = Client()
     client.force_login(colleague)
-    local = timezone.localtime
     response = client.post(
-        f"/overlaggningar/{meeting.pk}/andra/",
-        {
-            "title": meeting.title,
-            "forum_type": meeting.forum_type,
-            "starts_at": local(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
-            "ends_at": local(meeting.ends_at).strftime("%Y-%m-%dT%H:%M"),
-            "place": place,
-            "is_public": "on",
-            "version": str(meeting.version),
-            "sessions-TOTAL_FORMS": "0",
-            "sessions-INITIAL_FORMS": "0",
-            "agenda-TOTAL_FORMS": "0",
-            "agenda-INITIAL_FORMS": "0",
-        },
+        f"/overlaggningar/{meeting.pk}/andra/", meeting_edit_post(meeting, place=place)
     )
     assert response.status_code == 302
 

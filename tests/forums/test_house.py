@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forums import services
-from forums.models import Audience, AudienceRule, ForumType, Meeting
+from forums.models import Audience, AudienceRule, Meeting
 from kulturportal import audit
 from kulturportal.models import AuditEntry
+from tests.factories import meeting_edit_post
 
 pytestmark = pytest.mark.django_db
 
@@ -31,24 +32,6 @@ def test_invite_more_shows_on_the_cached_municipality_page(
     assert annual.title in client.get("/kommuner/ystad/").content.decode()
 
 
-def _edit_post(meeting, **overrides):
-    data = {
-        "title": meeting.title,
-        "forum_type": ForumType.ANNUAL,
-        "starts_at": _local(meeting.starts_at),
-        "ends_at": _local(meeting.ends_at),
-        "place": meeting.place,
-        "is_public": "on",
-        "version": str(meeting.version),
-        "sessions-TOTAL_FORMS": "0",
-        "sessions-INITIAL_FORMS": "0",
-        "agenda-TOTAL_FORMS": "0",
-        "agenda-INITIAL_FORMS": "0",
-    }
-    data.update(overrides)
-    return data
-
-
 @pytest.fixture
 def colleague(official):
     from kulturportal.models import Role, RoleAssignment, User
@@ -62,7 +45,7 @@ def test_a_save_based_on_an_older_version_is_refused_and_keeps_both(
     client, official, colleague, annual
 ):
     url = reverse("forums:meeting_edit", args=[annual.pk])
-    opened = _edit_post(annual)  # both open the form at the same version
+    opened = meeting_edit_post(annual)  # both open the form at the same version
     client.force_login(colleague)
     assert client.post(url, {**opened, "place": "Lunds stadshall"}).status_code == 302
     client.force_login(official)
@@ -84,7 +67,9 @@ def test_a_save_based_on_an_older_version_is_refused_and_keeps_both(
 def test_the_manage_page_shows_the_meetings_history(client, official, annual, send_now):
     client.force_login(official)
     url = reverse("forums:meeting_edit", args=[annual.pk])
-    client.post(url, _edit_post(annual, place="Kristianstad & Ystad"), REMOTE_ADDR="192.0.2.7")
+    client.post(
+        url, meeting_edit_post(annual, place="Kristianstad & Ystad"), REMOTE_ADDR="192.0.2.7"
+    )
     send_now(services.schedule_and_invite, meeting=annual)
     html = client.get(reverse("forums:meeting_manage", args=[annual.pk])).content.decode()
     assert "Historik" in html and "Mötet ändrat" in html and "Inbjudan skickad" in html
@@ -118,6 +103,6 @@ def test_saving_an_unchanged_time_records_no_time_change(client, official, annua
     (Stockholm) differed as text, so every save looked like a change of time."""
     client.force_login(official)
     url = reverse("forums:meeting_edit", args=[annual.pk])
-    client.post(url, _edit_post(annual, description="Bara texten"))
+    client.post(url, meeting_edit_post(annual, description="Bara texten"))
     changed = AuditEntry.objects.about(annual).get(action="meeting.changed")
     assert set(changed.changes) == {"description"}
