@@ -484,6 +484,10 @@ def _readable(value):
     from django.utils.dateparse import parse_datetime
     from django.utils.formats import date_format
 
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return _("ja") if value else _("nej")
     moment = parse_datetime(value) if isinstance(value, str) and "T" in value else None
     if moment is None:
         return value

@@ -106,3 +106,14 @@ def test_saving_an_unchanged_time_records_no_time_change(client, official, annua
     client.post(url, meeting_edit_post(annual, description="Bara texten"))
     changed = AuditEntry.objects.about(annual).get(action="meeting.changed")
     assert set(changed.changes) == {"description"}
+
+
+def test_history_shows_empty_and_yes_no_values_in_words(annual, official):
+    with audit.acting_as(official):
+        entry = audit.record(
+            "meeting.changed", annual, changes={"place": ["", "Lund"], "is_public": [True, False]}
+        )
+    assert [(before, after) for _label, before, after in entry.change_rows()] == [
+        ("–", "Lund"),
+        ("ja", "nej"),
+    ]
