@@ -60,6 +60,15 @@ class Network(TimestampedModel):
         blank=True,
         help_text=_("Alla med rollen är medlemmar, till exempel alla kulturchefer."),
     )
+    # A thematic network grows from the municipalities that share a development area.
+    development_area = models.ForeignKey(
+        "kulturplan.DevelopmentArea",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="networks",
+        verbose_name=_("utvecklingsområde"),
+    )
 
     objects = NetworkQuerySet.as_manager()
 

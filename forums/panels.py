@@ -3,7 +3,7 @@
 from django.db.models import Q
 from django.utils import timezone
 
-from forums.models import Invitation, Meeting
+from forums.models import Invitation, Meeting, Network
 from kulturportal import panels
 from kulturportal.rules import may
 
@@ -32,6 +32,22 @@ def officials_links(request) -> dict | None:
     return {} if may(request.user, "forums.manage_meetings") else None
 
 
+def suggested_networks(request, plan, matrix) -> dict | None:
+    """For officials on the priorities overview: areas shared by several municipalities,
+    each with its network if one exists, else a button that creates it."""
+    if not may(request.user, "forums.manage_meetings"):
+        return None
+    shared = matrix.shared_areas()
+    networks = {
+        n.development_area_id: n
+        for n in Network.objects.filter(development_area__in=[a for a, _m in shared])
+    }
+    return {
+        "plan": plan,
+        "suggestions": [(area, names, networks.get(area.pk)) for area, names in shared],
+    }
+
+
 def register() -> None:
     panels.register(panels.HOME, "forums/panels/home.html", upcoming_public_meetings, order=10)
     panels.register(
@@ -40,4 +56,7 @@ def register() -> None:
     panels.register(panels.MY_PAGE, "forums/panels/my_page.html", my_invitations, order=10)
     panels.register(
         panels.MY_PAGE_MANAGE, "forums/panels/manage_links.html", officials_links, order=10
+    )
+    panels.register(
+        panels.PLAN_OVERVIEW, "forums/panels/suggested_networks.html", suggested_networks
     )

@@ -43,6 +43,11 @@ urlpatterns = [
     ),
     path("overlaggningar/<int:pk>/minnesanteckningar.pdf", views.minutes_file, name="minutes_file"),
     path("natverk/", views.network_list, name="network_list"),
+    path(
+        "natverk/fran-prioriteringar/",
+        views.network_from_priorities,
+        name="network_from_priorities",
+    ),
     path("natverk/<slug:slug>/", views.network_detail, name="network_detail"),
     path("natverk/<slug:slug>/kalender.ics", views.network_feed, name="network_feed"),
     path("svar/<str:signed_token>/", views.reply, name="reply"),

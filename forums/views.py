@@ -35,6 +35,8 @@ from forums.models import (
     Minutes,
     Network,
 )
+from kulturplan.models import CulturePlan
+from kulturplan.overview import SHARED_FROM, matrix
 from kulturportal import exports
 from kulturportal.caching import public_page, uncacheable
 from kulturportal.models import AuditEntry, Municipality
@@ -230,6 +232,30 @@ def network_detail(request, slug):
             "meetings": meetings,
         },
     )
+
+
+@login_required
+@require_POST
+def network_from_priorities(request):
+    """One click on the priorities overview: the thematic network of a shared area."""
+    _require_official(request)
+    plan = get_object_or_404(CulturePlan, slug=request.POST.get("plan", ""))
+    area = get_object_or_404(plan.development_areas, slug=request.POST.get("area", ""))
+    municipalities = matrix(plan).municipalities_for(area)
+    if len(municipalities) < SHARED_FROM:
+        messages.error(request, _("Färre än tre kommuner prioriterar området."))
+        return redirect("kulturplan:overview", slug=plan.slug)
+    try:
+        network = services.create_thematic_network(area=area, municipalities=municipalities)
+    except services.NetworkExists as exists:
+        messages.info(request, _("Nätverket finns redan."))
+        return redirect(exists.network)
+    messages.success(
+        request,
+        _("Nätverket är skapat med %(count)s kulturchefer.")
+        % {"count": network.memberships.count()},
+    )
+    return redirect(network)
 
 
 # --- Management ----------------------------------------------------------------------------

@@ -78,6 +78,12 @@ def record(
     )
 
 
+def current_user():
+    """The person the services act for (the request's user, or `acting_as`), or None."""
+    user = _context.get().user
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
 def snapshot(obj: models.Model, fields) -> dict:
     return {name: jsonable(getattr(obj, name)) for name in fields}
 

@@ -14,6 +14,7 @@ HOME = "home"
 MUNICIPALITY = "municipality"
 MY_PAGE = "my_page"
 MY_PAGE_MANAGE = "my_page.manage"  # links in the officials' "Hantera portalen" list
+PLAN_OVERVIEW = "plan_overview"  # the priorities overview: what the other apps make of it
 
 
 @dataclass(frozen=True)

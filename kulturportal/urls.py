@@ -22,6 +22,7 @@ urlpatterns = i18n_patterns(
     path("konto/radera/", views.delete_account, name="delete_account"),
     path("konto/", include("allauth.urls")),
     path("", include("forums.urls")),
+    path("", include("kulturplan.urls")),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("personuppgifter/", views.privacy, name="privacy"),
     path("admin/", admin.site.urls),

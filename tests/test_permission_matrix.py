@@ -19,6 +19,7 @@ from kulturportal.demo import DEMO_PASSWORD, seed_demo_people, seed_reference_da
 from kulturportal.models import Role, RoleAssignment, User
 from tests.conftest import make_nobody, make_other_org_rep
 from tests.forums import matrix as forums_matrix
+from tests.kulturplan import matrix as kulturplan_matrix
 from tests.matrix import (
     ENTRANCE,
     LOGGED_IN,
@@ -34,7 +35,7 @@ from tests.matrix import (
     before_mfa,
 )
 
-APPS = [forums_matrix]
+APPS = [forums_matrix, kulturplan_matrix]
 
 CORE_KWARGS = {
     "municipality_detail": {"slug": "lund"},

@@ -70,6 +70,7 @@ FIXED_KWARGS = {
     "forums:meeting_list": {},
     "forums:meeting_create": {},
     "forums:network_list": {},
+    "forums:network_from_priorities": {},
 }
 
 

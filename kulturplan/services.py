@@ -1,0 +1,418 @@
+"""Workflows of the plan: edit its text, move it through its statuses, open registration,
+register priorities, remind the missing. Each owns its transaction and writes the audit log.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kulturplan.models import (
+    CulturePlan,
+    DevelopmentArea,
+    PlanVersion,
+    Priority,
+    Registration,
+    RegistrationWindow,
+    Reminder,
+    Section,
+    Submission,
+    SubmittedPriority,
+)
+from kulturportal import audit
+from kulturportal.caching import invalidate_public_pages_on_commit
+from kulturportal.emails import queue_emails, templated_email
+from kulturportal.models import AuditEntry, Municipality, Role, RoleAssignment, User
+
+audit.register_actions(
+    {
+        "plan.created": gettext_lazy("Planen skapad"),
+        "plan.status": gettext_lazy("Planens status ändrad"),
+        "plan.version_saved": gettext_lazy("Version sparad"),
+        "section.saved": gettext_lazy("Avsnitt sparat"),
+        "section.created": gettext_lazy("Avsnitt skapat"),
+        "development_area.saved": gettext_lazy("Utvecklingsområde sparat"),
+        "development_area.created": gettext_lazy("Utvecklingsområde skapat"),
+        "window.opened": gettext_lazy("Anmälan öppnad"),
+        "window.closed": gettext_lazy("Anmälan stängd"),
+        "priorities.saved": gettext_lazy("Prioriteringar sparade som utkast"),
+        "priorities.submitted": gettext_lazy("Prioriteringar inskickade"),
+        "priorities.reminded": gettext_lazy("Påminnelse skickad"),
+    },
+    details={
+        "submission": gettext_lazy("Inskickning"),
+        "version_number": gettext_lazy("Version"),
+        "recipients": gettext_lazy("Mottagare"),
+        "municipalities": gettext_lazy("Kommuner"),
+        "note": gettext_lazy("Anteckning"),
+    },
+)
+
+
+class PlanLocked(Exception):
+    """An adopted or archived plan's text is never changed."""
+
+
+class WindowClosed(Exception):
+    """Priorities are registered only while a registration window is open."""
+
+
+class StaleRegistration(Exception):
+    """Someone saved the municipality's priorities after this form was opened."""
+
+    def __init__(self, registration: Registration, entries: list[AuditEntry]):
+        super().__init__(registration.version)
+        self.registration = registration
+        self.entries = entries
+
+
+class AlreadyReminded(Exception):
+    """The missing municipalities of this window were reminded today already."""
+
+
+class NoOneToRemind(Exception):
+    """Every municipality has submitted, or no missing one has a culture chief."""
+
+
+# --- The plan's text -------------------------------------------------------------------------
+
+
+def _require_editable(plan: CulturePlan) -> None:
+    if CulturePlan.objects.get(pk=plan.pk).is_locked:
+        raise PlanLocked
+
+
+@transaction.atomic
+def save_section(*, section: Section, changed: list[str]) -> Section:
+    """Save an edited (or new) section of a plan that is not locked."""
+    creating = section.pk is None
+    _require_editable(section.plan)
+    before = {} if creating else audit.snapshot(Section.objects.get(pk=section.pk), changed)
+    section.save()
+    audit.record(
+        "section.created" if creating else "section.saved",
+        section.plan,
+        changes=audit.diff(before, audit.snapshot(section, changed)),
+        details={"title": section.title},
+    )
+    invalidate_public_pages_on_commit()
+    return section
+
+
+AREA_FIELDS = ["title", "slug", "position", "description"]
+
+
+@transaction.atomic
+def save_development_area(*, area: DevelopmentArea, activity_areas) -> DevelopmentArea:
+    creating = area.pk is None
+    _require_editable(area.plan)
+    before = {}
+    if not creating:
+        stored = DevelopmentArea.objects.get(pk=area.pk)
+        before = {**audit.snapshot(stored, AREA_FIELDS), "activity_areas": _area_names(stored)}
+    area.save()
+    area.activity_areas.set(activity_areas)
+    after = {**audit.snapshot(area, AREA_FIELDS), "activity_areas": _area_names(area)}
+    audit.record(
+        "development_area.created" if creating else "development_area.saved",
+        area.plan,
+        changes=audit.diff(before, after),
+        details={"title": area.title},
+    )
+    invalidate_public_pages_on_commit()
+    return area
+
+
+def _area_names(area: DevelopmentArea) -> str:
+    return ", ".join(sorted(a.name_sv for a in area.activity_areas.all()))
+
+
+def plan_content(plan: CulturePlan) -> dict:
+    """The plan's text as it stands, in the form a saved version keeps."""
+    return {
+        "sections": [
+            {"slug": s.slug, "title": s.title, "body": s.body} for s in plan.sections.all()
+        ],
+        "development_areas": [
+            {
+                "slug": a.slug,
+                "title": a.title,
+                "description": a.description,
+                "activity_areas": sorted(x.code for x in a.activity_areas.all()),
+            }
+            for a in plan.development_areas.prefetch_related("activity_areas")
+        ],
+    }
+
+
+@transaction.atomic
+def save_version(*, plan: CulturePlan, note: str = "") -> PlanVersion:
+    """Freeze the text as version N; the text goes on being written as version N+1."""
+    plan = CulturePlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.is_locked:
+        raise PlanLocked
+    version = _freeze(plan, note)
+    plan.version = F("version") + 1
+    plan.save(update_fields=["version", "updated_at"])
+    audit.record(
+        "plan.version_saved", plan, details={"version_number": version.number, "note": note}
+    )
+    return version
+
+
+def _freeze(plan: CulturePlan, note: str) -> PlanVersion:
+    return PlanVersion.objects.create(
+        plan=plan,
+        number=plan.version,
+        note=note,
+        created_by=_actor(),
+        content=plan_content(plan),
+    )
+
+
+@transaction.atomic
+def change_status(*, plan: CulturePlan, status: str) -> CulturePlan:
+    """Move the plan on. Adopting freezes the text as its final version and locks it."""
+    plan = CulturePlan.objects.select_for_update().get(pk=plan.pk)
+    if status not in plan.next_statuses():
+        raise ValueError(f"{plan.status} → {status} is not a step a plan takes")
+    before = audit.snapshot(plan, ["status"])
+    if status == CulturePlan.Status.ADOPTED:
+        _freeze(plan, _("Antagen version"))
+        plan.adopted_on = timezone.localdate()
+    plan.status = status
+    plan.save(update_fields=["status", "adopted_on", "updated_at"])
+    audit.record("plan.status", plan, changes=audit.diff(before, audit.snapshot(plan, ["status"])))
+    invalidate_public_pages_on_commit()
+    return plan
+
+
+# --- Registration windows --------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_window(*, plan: CulturePlan, opens_at: datetime, closes_at: datetime):
+    window = RegistrationWindow.objects.create(plan=plan, opens_at=opens_at, closes_at=closes_at)
+    audit.record(
+        "window.opened",
+        plan,
+        changes={"closes_at": [None, audit.jsonable(closes_at)]},
+        details={"opens_at": audit.jsonable(opens_at)},
+    )
+    invalidate_public_pages_on_commit()
+    return window
+
+
+@transaction.atomic
+def close_window(*, window: RegistrationWindow) -> RegistrationWindow:
+    """Close an open window now; one that has closed already stays as it was."""
+    window = RegistrationWindow.objects.select_for_update().get(pk=window.pk)
+    now = timezone.now()
+    if window.has_closed(now):
+        return window
+    before = audit.jsonable(window.closes_at)
+    window.closes_at = max(now, window.opens_at + timedelta(seconds=1))
+    window.save(update_fields=["closes_at", "updated_at"])
+    audit.record("window.closed", window.plan, changes={"closes_at": [before, audit.jsonable(now)]})
+    invalidate_public_pages_on_commit()
+    return window
+
+
+def window_for(plan: CulturePlan, moment=None) -> RegistrationWindow | None:
+    """The open window, else the latest one (to say when it closed or will open)."""
+    windows = list(plan.registration_windows.all())
+    moment = moment or timezone.now()
+    for window in windows:
+        if window.is_open(moment):
+            return window
+    return windows[0] if windows else None
+
+
+# --- Priorities ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    development_area: DevelopmentArea
+    rank: int
+    motivation: str
+    contact_name: str = ""
+    contact_email: str = ""
+
+
+def registration_for(plan: CulturePlan, municipality: Municipality) -> Registration:
+    registration, _created = Registration.objects.get_or_create(
+        plan=plan, municipality=municipality
+    )
+    return registration
+
+
+@transaction.atomic
+def save_priorities(
+    *,
+    registration: Registration,
+    lines: list[Line],
+    base_version: int,
+    submit: bool,
+    moment: datetime | None = None,
+) -> Registration:
+    """Replace the municipality's working copy; with `submit`, also send it in as a new
+    submission, which is what the public sees.
+
+    Refused when no window is open (WindowClosed, checked here, on the server's clock) and
+    when someone saved since the form was opened (StaleRegistration): never a lost update.
+    """
+    moment = moment or timezone.now()
+    if not registration.plan.registration_windows.open_at(moment).exists():
+        raise WindowClosed
+    _claim(registration, base_version)
+    before = _lines_snapshot(registration.priorities.select_related("development_area"))
+    registration.priorities.all().delete()
+    Priority.objects.bulk_create(
+        Priority(registration=registration, **_line_fields(line)) for line in lines
+    )
+    after = _lines_snapshot(lines)
+    registration.refresh_from_db(fields=["version"])
+    registration.updated_by = _actor()
+    details = {"version": registration.version}
+    if submit:
+        submission = _submit(registration, lines)
+        details["submission"] = submission.number
+    registration.has_draft_changes = not submit
+    registration.save(
+        update_fields=["updated_by", "has_draft_changes", "current_submission", "updated_at"]
+    )
+    audit.record(
+        "priorities.submitted" if submit else "priorities.saved",
+        registration,
+        changes=audit.diff(before, after),
+        details=details,
+    )
+    if submit:
+        invalidate_public_pages_on_commit()
+    return registration
+
+
+def _claim(registration: Registration, base_version: int) -> None:
+    claimed = Registration.objects.filter(pk=registration.pk, version=base_version).update(
+        version=F("version") + 1
+    )
+    if claimed != 1:
+        current = Registration.objects.select_related("updated_by").get(pk=registration.pk)
+        since = [
+            e
+            for e in AuditEntry.objects.about(registration)[:20]
+            if (e.details or {}).get("version", 0) > base_version
+        ]
+        raise StaleRegistration(current, since)
+
+
+def _line_fields(line: Line) -> dict:
+    return {
+        "development_area": line.development_area,
+        "rank": line.rank,
+        "motivation": line.motivation,
+        "contact_name": line.contact_name,
+        "contact_email": line.contact_email,
+    }
+
+
+def _lines_snapshot(lines) -> dict:
+    """{area title: "rank. motivation (contact)"}: what the history shows per area."""
+    shown = {}
+    for line in lines:
+        contact = ", ".join(x for x in (line.contact_name, line.contact_email) if x)
+        text = f"{line.rank}. {line.motivation}" + (f" ({contact})" if contact else "")
+        shown[line.development_area.title] = text
+    return shown
+
+
+def _submit(registration: Registration, lines: list[Line]) -> Submission:
+    number = registration.submissions.count() + 1
+    submission = Submission.objects.create(
+        registration=registration, number=number, submitted_by=_actor()
+    )
+    SubmittedPriority.objects.bulk_create(
+        SubmittedPriority(submission=submission, **_line_fields(line)) for line in lines
+    )
+    registration.current_submission = submission
+    return submission
+
+
+def _actor():
+    return audit.current_user()
+
+
+# --- The completion board and reminders ------------------------------------------------------
+
+
+def culture_chiefs_by_municipality(on: date | None = None) -> dict[int, list[User]]:
+    chiefs: dict[int, list[User]] = {}
+    assignments = (
+        RoleAssignment.objects.active(on)
+        .filter(role=Role.CULTURE_CHIEF, user__is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+    for assignment in assignments:
+        chiefs.setdefault(assignment.municipality_id, []).append(assignment.user)
+    return chiefs
+
+
+def missing_municipalities(plan: CulturePlan) -> list[Municipality]:
+    submitted = Registration.objects.submitted().filter(plan=plan).values("municipality")
+    return list(Municipality.objects.for_listing().exclude(pk__in=submitted))
+
+
+@transaction.atomic
+def send_reminders(*, window: RegistrationWindow, today: date | None = None) -> int:
+    """Remind the culture chiefs of the municipalities that have not submitted; once a day
+    per window. Returns the number of e-mails queued."""
+    today = today or timezone.localdate()
+    if not window.is_open():
+        raise WindowClosed
+    plan = window.plan
+    missing = missing_municipalities(plan)
+    chiefs = culture_chiefs_by_municipality(today)
+    recipients = [(m, chief) for m in missing for chief in chiefs.get(m.pk, [])]
+    if not recipients:
+        raise NoOneToRemind
+    try:
+        with transaction.atomic():
+            reminder = Reminder.objects.create(
+                window=window, sent_on=today, sent_by=_actor(), recipients=len(recipients)
+            )
+    except IntegrityError:
+        raise AlreadyReminded from None
+    queue_emails([_reminder_email(window, m, chief, reminder) for m, chief in recipients])
+    audit.record(
+        "priorities.reminded",
+        plan,
+        details={
+            "recipients": len(recipients),
+            "municipalities": sorted({m.name for m, _chief in recipients}),
+        },
+    )
+    return len(recipients)
+
+
+def _reminder_email(window, municipality, chief, reminder):
+    path = f"/kommuner/{municipality.slug}/prioriteringar/"
+    return templated_email(
+        to=chief.email,
+        name="priorities_reminder",
+        context={
+            "plan": window.plan,
+            "window": window,
+            "municipality": municipality,
+            "recipient": chief,
+            "form_url": settings.SITE_URL + path,
+        },
+        language=chief.preferred_language or "sv",
+        dedupe_key=f"kulturplan-reminder:{window.pk}:{reminder.sent_on}:{chief.pk}",
+    )
