@@ -11,7 +11,7 @@ from contextlib import suppress
 
 from celery import shared_task
 
-from kulturportal import emails
+from kulturportal import emails, pdf
 
 
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
@@ -31,3 +31,9 @@ def dispatch_emails(email_ids: list[int]) -> None:
     """Fan a batch out to one task per e-mail, so each is claimed on its own."""
     for email_id in email_ids:
         send_email.delay(email_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=pdf.SOFT_TIME_LIMIT, time_limit=pdf.TIME_LIMIT)
+def render_document(document_id: int) -> None:
+    """Make one stored PDF. Claims the row first, so a duplicated task renders nothing."""
+    pdf.render_stored(document_id)
