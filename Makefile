@@ -20,7 +20,7 @@ run: install
 	$(MANAGE) seed_demo
 	@echo "E-mail is printed here and kept as .eml files in var/mail/."
 	@echo "Kulturportalen: http://127.0.0.1:8000/"
-	$(MANAGE) runserver 127.0.0.1:8000
+	PDF_RENDER_IN_THREAD=true $(MANAGE) runserver 127.0.0.1:8000
 
 # The browser journeys and the integration tests, which start servers and workers of their
 # own, one at a time; then the unit tests on both cores.

@@ -71,16 +71,16 @@ class PlacedTile:
 
 # Names too long for one line of a tile, broken where a reader expects it.
 LABEL_LINES = {
-    "Helsingborg": ("Helsing-", "borg"),
-    "Kristianstad": ("Kristian-", "stad"),
-    "Staffanstorp": ("Staffans-", "torp"),
-    "Östra Göinge": ("Östra", "Göinge"),
-    "Örkelljunga": ("Örkel-", "ljunga"),
-    "Landskrona": ("Lands-", "krona"),
-    "Trelleborg": ("Trelle-", "borg"),
-    "Simrishamn": ("Simris-", "hamn"),
-    "Hässleholm": ("Hässle-", "holm"),
-    "Ängelholm": ("Ängel-", "holm"),
+    "Helsingborg": ("Helsing", "borg"),
+    "Kristianstad": ("Kristian", "stad"),
+    "Staffanstorp": ("Staffans", "torp"),
+    "Östra Göinge": ("Östra ", "Göinge"),  # the space keeps the name whole for axe
+    "Örkelljunga": ("Örkel", "ljunga"),
+    "Landskrona": ("Lands", "krona"),
+    "Trelleborg": ("Trelle", "borg"),
+    "Simrishamn": ("Simris", "hamn"),
+    "Hässleholm": ("Hässle", "holm"),
+    "Ängelholm": ("Ängel", "holm"),
 }
 MAX_LINE_LENGTH = 9
 

@@ -37,17 +37,21 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
-# The page has the plan in <h1> and its sections in <h2>: an author's "#" is a heading
-# inside a section, so it starts at <h3>. Deeper levels stop at <h4>.
+# The page has the plan in <h1> and its sections in <h2>: the author's top heading level,
+# whether written "#" or "##", is a heading inside a section, so it becomes <h3>. Deeper
+# levels stop at <h4>, and no level is ever skipped on the way down.
 FIRST_HEADING_LEVEL = 3
 LAST_HEADING_LEVEL = 4
 
 
 def _shift_headings(state) -> None:
-    for token in state.tokens:
-        if token.type in ("heading_open", "heading_close"):
-            level = int(token.tag[1]) + FIRST_HEADING_LEVEL - 1
-            token.tag = f"h{min(level, LAST_HEADING_LEVEL)}"
+    headings = [t for t in state.tokens if t.type in ("heading_open", "heading_close")]
+    if not headings:
+        return
+    top = min(int(t.tag[1]) for t in headings)
+    for token in headings:
+        level = int(token.tag[1]) - top + FIRST_HEADING_LEVEL
+        token.tag = f"h{min(level, LAST_HEADING_LEVEL)}"
 
 
 def _mark_column_headers(state) -> None:

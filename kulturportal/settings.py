@@ -141,6 +141,9 @@ else:
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+# Without a worker (make run), a PDF renders in a thread of the web process, so no request
+# waits for it; with a worker it is always the worker's.
+PDF_RENDER_IN_THREAD = env.bool("PDF_RENDER_IN_THREAD", default=False) and not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -161,3 +161,9 @@ def test_the_template_filter():
     html = template.render(Context({"body": "# Mål\n\n<script>x</script>"}))
     assert "<h3>Mål</h3>" in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html
+
+
+def test_a_body_that_starts_at_two_hashes_still_starts_at_h3_without_skipping():
+    """Defect: "## Mål" became <h4> right under the section's <h2>, skipping a level."""
+    html = render_markdown("## Mål\n\ntext\n\n### Delmål")
+    assert "<h3>Mål</h3>" in html and "<h4>Delmål</h4>" in html
