@@ -11,6 +11,7 @@ P95_TARGET_MS = 50
 # Placeholders in a page's path, found in each scale's database by bench/probe.py.
 PUBLIC_MEETING = "<public-meeting>"  # the next public sub-regional round of the volume
 BUSIEST_MEETING = "<busiest-meeting>"  # the volume meeting with the most invitations
+BIGGEST_PLAN = "<biggest-plan>"  # the volume plan with the most development areas
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,12 @@ PAGES = [
     Page("/overlaggningar/"),
     Page(f"/overlaggningar/{PUBLIC_MEETING}/"),
     Page(f"/overlaggningar/{BUSIEST_MEETING}/svar/", REGIONAL_OFFICIAL),
+    Page("/kulturplan/2029-2032/"),
+    Page("/kulturplan/2029-2032/prioriteringar/"),
+    Page(f"/kulturplan/{BIGGEST_PLAN}/"),
+    Page(f"/kulturplan/{BIGGEST_PLAN}/prioriteringar/"),
+    Page("/kommuner/lund/prioriteringar/", LUND_CHIEF),
+    Page("/kulturplan/2029-2032/hantera/inrapportering/", REGIONAL_OFFICIAL),
 ]
 PERSONAS = sorted({page.persona for page in PAGES if page.persona})
 
@@ -46,7 +53,25 @@ def resolve(path: str) -> str:
         return path.replace(PUBLIC_MEETING, str(_public_meeting()))
     if BUSIEST_MEETING in path:
         return path.replace(BUSIEST_MEETING, str(_busiest_meeting()))
+    if BIGGEST_PLAN in path:
+        return path.replace(BIGGEST_PLAN, _biggest_plan())
     return path
+
+
+def _biggest_plan() -> str:
+    from django.db.models import Count
+
+    from kulturplan.models import CulturePlan
+
+    plan = (
+        CulturePlan.objects.filter(slug__startswith="volym-")
+        .annotate(areas=Count("development_areas"))
+        .order_by("-areas", "-starts_year")
+        .first()
+    )
+    if plan is None:
+        raise SystemExit("No plan in the volume: did seed_volume run?")
+    return plan.slug
 
 
 def _volume_meetings():

@@ -33,7 +33,11 @@ def main(out_path: str) -> None:
             for email in PERSONAS
         },
         "paths": paths,
-        "invited": {p.path: invitations(paths[p.path]) for p in PAGES if p.path != paths[p.path]},
+        "invited": {
+            p.path: invitations(paths[p.path])
+            for p in PAGES
+            if p.path != paths[p.path] and "/overlaggningar/" in p.path
+        },
         "pages": {p.path: _probe(clients[p.persona], paths[p.path]) for p in [BASELINE, *PAGES]},
         "versions": _versions(),
     }

@@ -63,9 +63,41 @@ def markdown(run: dict, chart_name: str) -> str:
         *_meetings_driven(run["scales"]),
         f"![Requests per second per page against the baseline]({chart_name})",
         "",
+        *pdf_section(run.get("pdf")),
         *fanout_section(run.get("fanout")),
     ]
     return "\n".join(lines)
+
+
+PDF_PAGES_PER_SECOND_TARGET = 25
+PDF_OWN_SHARE_TARGET = 0.10
+
+
+def pdf_section(figures: list | None) -> list[str]:
+    if not figures:
+        return []
+    lines = [
+        "## The plan as PDF",
+        "",
+        "Rendered as the worker renders it (`kulturportal.pdf.render_stored`), best of three, "
+        "in the last scale's database. Our own time is everything outside WeasyPrint: the "
+        "context and the HTML, the hash, storing the file.",
+        "",
+        "| Plan | Development areas | Pages | Seconds | Pages/s (target) | Own share (target) "
+        "| Met |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for f in figures:
+        fast = f["pages_per_second"] >= PDF_PAGES_PER_SECOND_TARGET
+        lean = f["own_share"] <= PDF_OWN_SHARE_TARGET
+        misses = [m for m, ok in (("pages/s", fast), ("own share", lean)) if not ok]
+        lines.append(
+            f"| {f['label']} | {f['development_areas']} | {f['pages']} | {f['seconds']:.2f} "
+            f"| {f['pages_per_second']:.1f} (≥ {PDF_PAGES_PER_SECOND_TARGET}) "
+            f"| {f['own_share']:.1%} (≤ {PDF_OWN_SHARE_TARGET:.0%}) "
+            f"| {'met' if not misses else 'not met: ' + ', '.join(misses)} |"
+        )
+    return [*lines, ""]
 
 
 def _meetings_driven(scales: dict) -> list[str]:

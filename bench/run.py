@@ -53,12 +53,13 @@ def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / "setup.log").unlink(missing_ok=True)
     load_at_start = _load()
-    results, fanout = {}, None
+    results, fanout, pdfs = {}, None, None
     try:
         for scale in SCALES:
             results[scale] = bench_scale(scale)
+        pdfs = run_pdf(bench_env())  # in the last scale's database
         if FANOUT:
-            fanout = run_fanout(bench_env())  # in the last scale's database
+            fanout = run_fanout(bench_env())
     finally:
         if not os.environ.get("BENCH_KEEP_DB"):  # keep the last scale's database to look into
             _drop_database()
@@ -70,6 +71,7 @@ def main() -> None:
         "settings": bench_settings(),
         "scales": results,
         "fanout": fanout,
+        "pdf": pdfs,
     }
     RESULTS.write_text(json.dumps(run, indent=2), encoding="utf-8")
     report.write(run, ROOT / "bench" / "report.md", ROOT / "bench" / "report.png")
@@ -171,6 +173,20 @@ def run_probe(env: dict, scale: int) -> dict:
     out = WORK / f"probe-scale-{scale}.json"
     subprocess.run([sys.executable, "-m", "bench.probe", str(out)], cwd=ROOT, env=env, check=True)
     return json.loads(out.read_text(encoding="utf-8"))
+
+
+def run_pdf(env: dict) -> list[dict]:
+    print("PDF: the plan rendered as the worker renders it…", flush=True)
+    out = WORK / "pdf.json"
+    subprocess.run([sys.executable, "-m", "bench.pdf", str(out)], cwd=ROOT, env=env, check=True)
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    for f in figures:
+        print(
+            f"  {f['label']}: {f['pages']} pages in {f['seconds']:.2f} s, "
+            f"{f['pages_per_second']:.1f} pages/s, own share {f['own_share']:.1%}",
+            flush=True,
+        )
+    return figures
 
 
 def run_fanout(env: dict) -> dict:
