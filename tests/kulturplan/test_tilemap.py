@@ -62,12 +62,11 @@ def drawn_tiles(root: ET.Element) -> list[ET.Element]:
 
 
 def visible_text(text: ET.Element) -> str:
-    """The label as a reader puts it together: "Helsing-" + "borg" is Helsingborg."""
-    lines = [span.text for span in text.iter(f"{SVG}tspan")]
-    joined = lines[0]
-    for line in lines[1:]:
-        joined = joined[:-1] + line if joined.endswith("-") else f"{joined} {line}"
-    return joined
+    """The label's text as assistive technology and axe put it together: the lines joined
+    as they are, so "Helsing" + "borg" is Helsingborg and "Östra " + "Göinge" keeps its space.
+    (Defect: a hyphen at the break made the visible text differ from the link's name, which
+    axe reports as label-content-name-mismatch.)"""
+    return "".join(span.text for span in text.iter(f"{SVG}tspan"))
 
 
 @pytest.fixture
@@ -105,7 +104,7 @@ def test_every_name_is_shown_whole():
 def test_labels_fit_in_a_tile():
     for g in drawn_tiles(draw(skane_tiles())):
         for span in g.find(f"{SVG}text"):
-            assert len(span.text) <= 9, span.text
+            assert len(span.text.strip()) <= 9, span.text
 
 
 def test_a_short_label_replaces_the_name():
