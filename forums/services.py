@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -802,15 +802,17 @@ def create_thematic_network(*, area, municipalities) -> Network:
     existing = Network.objects.filter(development_area=area).first()
     if existing:
         raise NetworkExists(existing)
+    with translation.override("sv"):  # stored once, for everyone: in the portal's language
+        name = _("Tematiskt nätverk: %(area)s") % {"area": area.title}
+        description = _(
+            "Kommuner som prioriterar %(area)s i %(plan)s. Medlemmarna är deras kulturchefer."
+        ) % {"area": area.title, "plan": area.plan.title}
     network = Network.objects.create(
-        name=_("Tematiskt nätverk: %(area)s") % {"area": area.title},
+        name=name,
         slug=_free_slug(f"tema-{area.slug}-{area.plan.slug}"),
         form=Network.Form.THEMATIC,
         development_area=area,
-        description=_(
-            "Kommuner som prioriterar %(area)s i %(plan)s. Medlemmarna är deras kulturchefer."
-        )
-        % {"area": area.title, "plan": area.plan.title},
+        description=description,
     )
     chiefs = (
         RoleAssignment.objects.active()

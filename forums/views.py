@@ -250,10 +250,15 @@ def network_from_priorities(request):
     except services.NetworkExists as exists:
         messages.info(request, _("Nätverket finns redan."))
         return redirect(exists.network)
+    members = network.memberships.count()
     messages.success(
         request,
-        _("Nätverket är skapat med %(count)s kulturchefer.")
-        % {"count": network.memberships.count()},
+        ngettext(
+            "Nätverket är skapat med %(count)s kulturchef.",
+            "Nätverket är skapat med %(count)s kulturchefer.",
+            members,
+        )
+        % {"count": members},
     )
     return redirect(network)
 

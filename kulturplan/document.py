@@ -25,6 +25,7 @@ def plan_context(plan: CulturePlan) -> dict:
         "appendix": [
             {
                 "first": start + 1,
+                "last": start + len(areas),
                 "areas": areas,
                 "groups": [
                     {

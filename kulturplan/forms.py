@@ -86,6 +86,7 @@ class PriorityLineForm(forms.Form):
     """One development area of the plan: prioritised or not, its rank and why."""
 
     development_area = forms.ModelChoiceField(
+        label=_("Utvecklingsområde"),
         queryset=DevelopmentArea.objects.none(),
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": _("Utvecklingsområdet hör inte till den här planen.")},
@@ -185,7 +186,8 @@ class BasePriorityFormSet(BaseFormSet):
         """(field id, label, message) for the error summary at the top of the page."""
         items = []
         for form in self.forms:
-            area = form.cleaned_data.get("development_area") if form.is_bound else None
+            # The row's own area when the posted one was refused (another plan's, say).
+            area = getattr(form, "cleaned_data", {}).get("development_area") or form.area
             title = area.title if area else ""
             for name, errors in form.errors.items():
                 field = form[name] if name in form.fields else None

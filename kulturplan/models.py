@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kulturportal.models import ActivityArea as ActivityAreaCode
@@ -132,7 +132,7 @@ class Section(TimestampedModel):
     class Meta:
         ordering = ["plan", "position", "pk"]
         verbose_name = _("avsnitt")
-        verbose_name_plural = _("avsnitt")
+        verbose_name_plural = pgettext_lazy("plural", "avsnitt")
         constraints = [
             models.UniqueConstraint(fields=["plan", "slug"], name="section_slug_per_plan"),
         ]
@@ -339,8 +339,8 @@ class Submission(models.Model):
 
     class Meta:
         ordering = ["registration", "-number"]
-        verbose_name = _("inskickade prioriteringar")
-        verbose_name_plural = _("inskickade prioriteringar")
+        verbose_name = _("inskickning")
+        verbose_name_plural = _("inskickningar")
         constraints = [
             models.UniqueConstraint(
                 fields=["registration", "number"], name="one_submission_number"

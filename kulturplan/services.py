@@ -3,7 +3,7 @@ register priorities, remind the missing. Each owns its transaction and writes th
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -40,6 +40,7 @@ audit.register_actions(
         "development_area.created": gettext_lazy("Utvecklingsområde skapat"),
         "window.opened": gettext_lazy("Anmälan öppnad"),
         "window.closed": gettext_lazy("Anmälan stängd"),
+        "window.cancelled": gettext_lazy("Anmälan som inte hade öppnat borttagen"),
         "priorities.saved": gettext_lazy("Prioriteringar sparade som utkast"),
         "priorities.submitted": gettext_lazy("Prioriteringar inskickade"),
         "priorities.reminded": gettext_lazy("Påminnelse skickad"),
@@ -50,6 +51,7 @@ audit.register_actions(
         "recipients": gettext_lazy("Mottagare"),
         "municipalities": gettext_lazy("Kommuner"),
         "note": gettext_lazy("Anteckning"),
+        "opens_at": gettext_lazy("Öppnar"),
     },
 )
 
@@ -162,6 +164,7 @@ def save_version(*, plan: CulturePlan, note: str = "") -> PlanVersion:
     audit.record(
         "plan.version_saved", plan, details={"version_number": version.number, "note": note}
     )
+    invalidate_public_pages_on_commit()
     return version
 
 
@@ -215,8 +218,16 @@ def close_window(*, window: RegistrationWindow) -> RegistrationWindow:
     now = timezone.now()
     if window.has_closed(now):
         return window
+    if window.opens_at > now:
+        # Closing a window that has not opened means it never opens: it goes.
+        audit.record(
+            "window.cancelled", window.plan, details={"opens_at": audit.jsonable(window.opens_at)}
+        )
+        window.delete()
+        invalidate_public_pages_on_commit()
+        return window
     before = audit.jsonable(window.closes_at)
-    window.closes_at = max(now, window.opens_at + timedelta(seconds=1))
+    window.closes_at = now
     window.save(update_fields=["closes_at", "updated_at"])
     audit.record("window.closed", window.plan, changes={"closes_at": [before, audit.jsonable(now)]})
     invalidate_public_pages_on_commit()
@@ -276,7 +287,8 @@ def save_priorities(
     Priority.objects.bulk_create(
         Priority(registration=registration, **_line_fields(line)) for line in lines
     )
-    after = _lines_snapshot(lines)
+    # An area no longer prioritised shows in the history as going to nothing.
+    after = {title: None for title in before} | _lines_snapshot(lines)
     registration.refresh_from_db(fields=["version"])
     registration.updated_by = _actor()
     details = {"version": registration.version}

@@ -4,7 +4,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kulturplan import document, services, tilemap
@@ -149,7 +151,8 @@ def _version_choices(plan, versions) -> list[tuple[int, str]]:
     choices = [
         (
             number,
-            _("Version %(number)s (%(date)s)") % {"number": number, "date": v.created_at.date()},
+            _("Version %(number)s (%(date)s)")
+            % {"number": number, "date": date_format(v.created_at, "j F Y")},
         )
         for number, v in sorted(versions.items())
     ]
@@ -231,7 +234,7 @@ def overview(request, slug):
     table = matrix(plan)
     chosen = _chosen_area(request, table.areas)
     svg, tiles = tilemap_for(table, chosen)
-    return render(
+    response = render(
         request,
         "kulturplan/overview.html",
         {
@@ -244,6 +247,11 @@ def overview(request, slug):
             "panels": panels.for_page(panels.PLAN_OVERVIEW, request, plan=plan, matrix=table),
         },
     )
+    # An area no plan has is served (as the sub-region map) but never stored: made-up
+    # values must not fill the cache.
+    if request.GET.get("omrade") and chosen is None:
+        return uncacheable(response)
+    return response
 
 
 def _chosen_area(request, areas):
@@ -416,6 +424,7 @@ def _priorities_page(request, registration, context, status=200):
         **context,
         "submissions": submissions,
         "history": AuditEntry.objects.about(registration)[:50],
+        "working_copy": registration.priorities.select_related("development_area"),
     }
     return uncacheable(render(request, "kulturplan/priorities_form.html", context, status=status))
 
@@ -672,6 +681,11 @@ def send_reminders(request, slug):
     else:
         messages.success(
             request,
-            _("Påminnelsen är skickad till %(count)s kulturchefer.") % {"count": sent},
+            ngettext(
+                "Påminnelsen är skickad till %(count)s kulturchef.",
+                "Påminnelsen är skickad till %(count)s kulturchefer.",
+                sent,
+            )
+            % {"count": sent},
         )
     return redirect("kulturplan:completion_board", slug=plan.slug)
