@@ -274,6 +274,14 @@ def render_html_to_pdf(html: str, *, title: str, lang: str) -> tuple[bytes, int]
     return document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages)
 
 
+def warm_up() -> None:
+    """One tiny render: WeasyPrint's imports and fontconfig's font cache, paid up front."""
+    try:
+        render_html_to_pdf("<p>Kulturportalen</p>", title="warm-up", lang="sv")
+    except Exception:  # a worker that cannot warm up still starts; the real render will say
+        logger.exception("The PDF renderer could not warm up")
+
+
 class RefusedURL(ValueError):
     pass
 

@@ -348,3 +348,8 @@ def test_a_lost_task_is_queued_again(make_document, fake_weasyprint):
     )
     assert make_document().status == Status.DONE
     assert len(fake_weasyprint) == 2
+
+
+def test_a_worker_warms_the_renderer_up_without_storing_anything(db):
+    pdf.warm_up()
+    assert not RenderedDocument.objects.exists()
