@@ -54,6 +54,27 @@ class DevelopmentAreaForm(forms.ModelForm):
         return slug
 
 
+class PlanForm(forms.ModelForm):
+    copy_from = forms.ModelChoiceField(
+        label=_("Börja från texten i"),
+        queryset=CulturePlan.objects.all(),
+        required=False,
+        empty_label=_("Ingen: börja med en tom plan"),
+        help_text=_("Avsnitten och utvecklingsområdena kopieras; kommunernas prioriteringar inte."),
+    )
+
+    class Meta:
+        model = CulturePlan
+        fields = ["title", "slug", "starts_year", "ends_year"]
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_year"), data.get("ends_year")
+        if starts and ends and ends < starts:
+            self.add_error("ends_year", _("Sista året kan inte komma före det första."))
+        return data
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Ny status"))
 

@@ -36,6 +36,8 @@ audit.register_actions(
         "plan.version_saved": gettext_lazy("Version sparad"),
         "section.saved": gettext_lazy("Avsnitt sparat"),
         "section.created": gettext_lazy("Avsnitt skapat"),
+        "section.deleted": gettext_lazy("Avsnitt borttaget"),
+        "development_area.deleted": gettext_lazy("Utvecklingsområde borttaget"),
         "development_area.saved": gettext_lazy("Utvecklingsområde sparat"),
         "development_area.created": gettext_lazy("Utvecklingsområde skapat"),
         "window.opened": gettext_lazy("Anmälan öppnad"),
@@ -52,6 +54,7 @@ audit.register_actions(
         "municipalities": gettext_lazy("Kommuner"),
         "note": gettext_lazy("Anteckning"),
         "opens_at": gettext_lazy("Öppnar"),
+        "copied_from": gettext_lazy("Kopia av"),
     },
 )
 
@@ -82,6 +85,72 @@ class NoOneToRemind(Exception):
 
 
 # --- The plan's text -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_plan(
+    *, title: str, slug: str, starts_year: int, ends_year: int, copy_from: CulturePlan | None
+) -> CulturePlan:
+    """A new plan period, as a draft; its text starts as a copy of `copy_from`, if given, so
+    the next plan is written from the last one."""
+    plan = CulturePlan.objects.create(
+        title=title, slug=slug, starts_year=starts_year, ends_year=ends_year
+    )
+    if copy_from is not None:
+        _copy_text(copy_from, plan)
+    audit.record(
+        "plan.created",
+        plan,
+        details={"copied_from": copy_from.title if copy_from else ""},
+    )
+    invalidate_public_pages_on_commit()
+    return plan
+
+
+def _copy_text(source: CulturePlan, plan: CulturePlan) -> None:
+    Section.objects.bulk_create(
+        Section(plan=plan, position=s.position, title=s.title, slug=s.slug, body=s.body)
+        for s in source.sections.all()
+    )
+    for area in source.development_areas.prefetch_related("activity_areas"):
+        copy = DevelopmentArea.objects.create(
+            plan=plan,
+            position=area.position,
+            title=area.title,
+            slug=area.slug,
+            description=area.description,
+        )
+        copy.activity_areas.set(area.activity_areas.all())
+
+
+@transaction.atomic
+def delete_section(*, section: Section) -> None:
+    _require_editable(section.plan)
+    audit.record(
+        "section.deleted",
+        section.plan,
+        changes={"body": [section.body, None]},
+        details={"title": section.title},
+    )
+    section.delete()
+    invalidate_public_pages_on_commit()
+
+
+class AreaInUse(Exception):
+    """Municipalities have submitted priorities for the area: it stays."""
+
+
+@transaction.atomic
+def delete_development_area(*, area: DevelopmentArea) -> None:
+    """Remove an area from a draft; one that municipalities have submitted stays, so no
+    submission ever loses a line."""
+    _require_editable(area.plan)
+    if area.submitted_priorities.exists():
+        raise AreaInUse
+    audit.record("development_area.deleted", area.plan, details={"title": area.title})
+    Priority.objects.filter(development_area=area).delete()
+    area.delete()
+    invalidate_public_pages_on_commit()
 
 
 def _require_editable(plan: CulturePlan) -> None:

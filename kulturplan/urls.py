@@ -41,7 +41,18 @@ urlpatterns = [
         views.window_close,
         name="window_close",
     ),
+    path("hantera/kulturplaner/ny/", views.plan_create, name="plan_create"),
     path("kulturplan/<slug:slug>/hantera/avsnitt/ny/", views.section_edit, name="section_new"),
+    path(
+        "kulturplan/<slug:slug>/hantera/avsnitt/<int:pk>/ta-bort/",
+        views.section_delete,
+        name="section_delete",
+    ),
+    path(
+        "kulturplan/<slug:slug>/hantera/utvecklingsomraden/<int:pk>/ta-bort/",
+        views.area_delete,
+        name="area_delete",
+    ),
     path(
         "kulturplan/<slug:slug>/hantera/avsnitt/<int:pk>/", views.section_edit, name="section_edit"
     ),

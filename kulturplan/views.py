@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kulturplan import document, services, tilemap
 from kulturplan.forms import (
     DevelopmentAreaForm,
+    PlanForm,
     PriorityFormSet,
     SectionForm,
     StatusForm,
@@ -617,6 +618,55 @@ def _edit_text(request, plan, form, *, save, preview_field, title):
         messages.error(request, _("Planen är antagen. Texten är låst och sparades inte."))
         return uncacheable(render(request, "kulturplan/text_form.html", context, status=409))
     messages.success(request, _("Sparat."))
+    return redirect("kulturplan:manage_plan", slug=plan.slug)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_create(request):
+    _require_official(request)
+    form = PlanForm(request.POST or None, initial={"copy_from": CulturePlan.objects.first()})
+    if request.method == "POST" and form.is_valid():
+        plan = services.create_plan(
+            copy_from=form.cleaned_data.pop("copy_from"),
+            **{name: form.cleaned_data[name] for name in PlanForm.Meta.fields},
+        )
+        messages.success(request, _("Planen är skapad som utkast."))
+        return redirect("kulturplan:manage_plan", slug=plan.slug)
+    status = 400 if request.method == "POST" else 200
+    return uncacheable(render(request, "kulturplan/plan_form.html", {"form": form}, status=status))
+
+
+@login_required
+@require_POST
+def section_delete(request, slug, pk):
+    plan = _plan_for_official(request, slug)
+    section = get_object_or_404(Section, plan=plan, pk=pk)
+    try:
+        services.delete_section(section=section)
+    except services.PlanLocked:
+        messages.error(request, _("Planen är antagen. Texten är låst och ändrades inte."))
+    else:
+        messages.success(request, _("Avsnittet är borttaget."))
+    return redirect("kulturplan:manage_plan", slug=plan.slug)
+
+
+@login_required
+@require_POST
+def area_delete(request, slug, pk):
+    plan = _plan_for_official(request, slug)
+    area = get_object_or_404(DevelopmentArea, plan=plan, pk=pk)
+    try:
+        services.delete_development_area(area=area)
+    except services.PlanLocked:
+        messages.error(request, _("Planen är antagen. Texten är låst och ändrades inte."))
+    except services.AreaInUse:
+        messages.error(
+            request,
+            _("Kommuner har skickat in prioriteringar för området, så det kan inte tas bort."),
+        )
+    else:
+        messages.success(request, _("Utvecklingsområdet är borttaget."))
     return redirect("kulturplan:manage_plan", slug=plan.slug)
 
 

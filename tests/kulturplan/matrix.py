@@ -75,6 +75,9 @@ def url_kwargs(name: str, world: dict) -> dict | None:
     draft = world["draft_plan"].slug
     by_name = {
         "kulturplan:plan_current": {},
+        "kulturplan:plan_create": {},
+        "kulturplan:section_delete": {"slug": draft, "pk": world["section"].pk},
+        "kulturplan:area_delete": {"slug": draft, "pk": world["area"].pk},
         "forums:network_from_priorities": {},
         "kulturplan:plan_activity_area": {"slug": draft, "code": "film"},
         "kulturplan:overview_export": {"slug": draft, "fmt": "csv"},
@@ -87,3 +90,12 @@ def url_kwargs(name: str, world: dict) -> dict | None:
         "kulturplan:area_edit": {"slug": draft, "pk": world["area"].pk},
     }
     return by_name.get(name, {"slug": draft})
+
+
+ROWS.update(
+    {
+        "kulturplan:plan_create": (OFFICIALS, OFFICIALS_BAD_INPUT),
+        "kulturplan:section_delete": (LOGGED_IN_READ_ONLY, OFFICIALS_REDIRECT),
+        "kulturplan:area_delete": (LOGGED_IN_READ_ONLY, OFFICIALS_REDIRECT),
+    }
+)
