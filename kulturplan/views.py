@@ -131,10 +131,12 @@ def plan_diff(request, slug):
     versions = {v.number: v for v in plan.versions.all()}
     choices = _version_choices(plan, versions)
     old_number, new_number = _chosen_versions(request, plan, versions)
+    if old_number is None and len(choices) >= 2:
+        # Without a choice, the two latest: what changed most recently.
+        old_number, new_number = choices[-2][0], choices[-1][0]
     if old_number is None:
         return render(request, "kulturplan/plan_diff.html", {"plan": plan, "choices": choices})
-    old = _content(plan, versions, old_number)
-    new = _content(plan, versions, new_number)
+    parts = _diff_parts(_content(plan, versions, old_number), _content(plan, versions, new_number))
     return render(
         request,
         "kulturplan/plan_diff.html",
@@ -143,7 +145,8 @@ def plan_diff(request, slug):
             "choices": choices,
             "old_number": old_number,
             "new_number": new_number,
-            "parts": _diff_parts(old, new),
+            "parts": [p for p in parts if p["status"] != "same"],
+            "unchanged": [p for p in parts if p["status"] == "same"],
         },
     )
 

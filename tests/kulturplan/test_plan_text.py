@@ -307,3 +307,10 @@ def test_a_version_of_the_plan_is_listed_on_the_manage_page(official_client, dra
     html = official_client.get(f"/kulturplan/{draft_plan.slug}/hantera/").content.decode()
     assert "Arbetsutkast inför överläggningarna" in html
     assert PlanVersion.objects.filter(plan=draft_plan).count() == 1
+
+
+def test_the_diff_page_compares_the_two_latest_versions_by_default(client, adopted_plan):
+    html = client.get(f"/kulturplan/{adopted_plan.slug}/versioner/").content.decode()
+    assert "Från version 1 till version 2" in html
+    assert "<ins>" in html  # the follow-up paragraph added after the referral
+    assert "delar är oförändrade" in html
