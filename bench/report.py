@@ -46,7 +46,8 @@ def markdown(run: dict, chart_name: str) -> str:
         "shown. Everything shares the machine's cores: the load average above tells whether "
         "other work (a test run, say) took some of them. Each scale is a fresh database with "
         "the demo data and `seed_volume --scale N` (N × 500 organisations, N × 2,000 people, "
-        "N × 300 meetings, N × 15,000 invitations). "
+        "N × 300 meetings, N × 15,000 invitations, 3 × N earlier plan periods of 10 × N "
+        "development areas with every municipality's priorities). "
         "Queries per request are counted on a warm request (as under steady load); a cold one, "
         "right after the cache is emptied, is in brackets where it differs.",
         "",
