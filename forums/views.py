@@ -784,6 +784,9 @@ def reply(request, signed_token):
             },
             status=410,
         )
+    # What is stored, for the page to say: validating the form writes the posted answer onto
+    # its instance, which is not saved if the reply is refused.
+    stored = {"has_replied": invitation.has_replied(), "answer": invitation.get_response_display()}
     form = ReplyForm(request.POST or None, instance=invitation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -809,6 +812,7 @@ def reply(request, signed_token):
             "invitation": invitation,
             "meeting": meeting,
             "form": form,
+            "stored": stored,
             "sessions": meeting.sessions.all(),
             "agenda": meeting.agenda_items.all(),
         },

@@ -343,3 +343,23 @@ def test_a_new_round_runs_from_its_first_session_to_its_last(official_client, in
     meeting = Meeting.objects.get()
     assert meeting.starts_at == in_a_month + timedelta(days=3)
     assert meeting.ends_at == in_a_month + timedelta(days=9, hours=3)
+
+
+def test_a_refused_reply_never_says_an_answer_is_saved(client, scheduled_round):
+    """Defect (issue 11): after a refused submit the page said "Ditt svar just nu: Kommer"
+    while nothing was stored, because the form had written the answer onto the invitation."""
+    invitation = scheduled_round.invitations.first()
+    response = client.post(invitation.reply_path(), {"response": "accepted"})
+    html = response.content.decode()
+    assert "Välj vilket av delmötena" in html
+    assert "Ditt svar just nu" not in html
+    invitation.refresh_from_db()
+    assert not invitation.has_replied
+
+
+def test_a_refused_change_shows_the_answer_that_is_stored(client, scheduled_round):
+    invitation = scheduled_round.invitations.first()
+    client.post(invitation.reply_path(), {"response": "declined"})
+    response = client.post(invitation.reply_path(), {"response": "accepted"})
+    html = response.content.decode()
+    assert "Ditt svar just nu: Kommer inte" in html
