@@ -786,7 +786,7 @@ def reply(request, signed_token):
         )
     # What is stored, for the page to say: validating the form writes the posted answer onto
     # its instance, which is not saved if the reply is refused.
-    stored = {"has_replied": invitation.has_replied(), "answer": invitation.get_response_display()}
+    stored = {"has_replied": invitation.has_replied, "answer": invitation.get_response_display()}
     form = ReplyForm(request.POST or None, instance=invitation)
     if request.method == "POST" and form.is_valid():
         try:
