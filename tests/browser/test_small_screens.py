@@ -1,0 +1,51 @@
+"""Nothing overflows sideways at 320 px, the narrowest width WCAG's reflow asks for."""
+
+import pytest
+
+from kulturplan.demo import seed_demo
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+NARROW = {"width": 320, "height": 640}
+PAGES = [
+    "/",
+    "/tillganglighet/",
+    "/personuppgifter/",
+    "/kommuner/",
+    "/kommuner/lund/",
+    "/overlaggningar/",
+    "/kulturplan/",
+    "/kulturplan/2029-2032/prioriteringar/",
+    "/konto/login/",
+]
+
+
+def _overflowing(page) -> list[str]:
+    """The elements sticking out past the right edge, as tag#id.class."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+                         && !e.closest('.table-scroll'))
+            .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                      + (e.className && typeof e.className === 'string' ? '.' + e.className : ''))"""
+    )
+
+
+def test_no_page_overflows_at_320_px(journey, site):
+    """Defect (issue 11): the start page's and the accessibility statement's headings ran
+    past the edge at 320 px."""
+    seed_demo()
+    page = journey.page
+    problems = {}
+    for path in PAGES:
+        journey.visit(path)
+        page.set_viewport_size(NARROW)
+        wide = page.evaluate(
+            "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+        )
+        if wide:
+            problems[path] = _overflowing(page)[:5]
+    assert not problems, problems
