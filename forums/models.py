@@ -367,7 +367,9 @@ class AudienceRule(TimestampedModel):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="audience_rules")
     kind = models.CharField(_("målgrupp"), max_length=30, choices=Audience.choices)
     sub_regions = models.ManyToManyField(SubRegion, blank=True, verbose_name=_("delregioner"))
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, null=True, blank=True)
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("nätverk")
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )

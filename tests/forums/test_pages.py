@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from forums import services
@@ -363,3 +363,12 @@ def test_a_refused_change_shows_the_answer_that_is_stored(client, scheduled_roun
     response = client.post(invitation.reply_path(), {"response": "accepted"})
     html = response.content.decode()
     assert "Ditt svar just nu: Kommer inte" in html
+
+
+def test_the_audience_form_speaks_swedish():
+    """Defect (issue 11): the audience form's network field was labelled "Network"."""
+    from forums.forms import AudienceRuleForm
+
+    with translation.override("sv"):
+        labels = {name: str(field.label) for name, field in AudienceRuleForm().fields.items()}
+    assert labels["network"] == "Nätverk"
