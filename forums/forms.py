@@ -19,6 +19,7 @@ from forums.models import (
 )
 from forums.services import parse_pasted_emails
 from kulturportal import uploads
+from kulturportal.collation import swedish
 from kulturportal.models import Municipality, Organisation, OrganisationKind, SubRegion, User
 from kulturportal.text import person_label
 
@@ -59,7 +60,7 @@ class MeetingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
         self.fields["forum_type"].required = False
-        self.fields["host_municipality"].queryset = Municipality.objects.order_by("name")
+        self.fields["host_municipality"].queryset = Municipality.objects.order_by(swedish("name"))
         self.fields["institution"].queryset = Organisation.objects.filter(
             kind=OrganisationKind.CULTURAL_INSTITUTION
         ).order_by("name")
@@ -148,7 +149,7 @@ class AudienceRuleForm(forms.ModelForm):
     )
     people = forms.ModelMultipleChoiceField(
         label=_("Personer"),
-        queryset=User.objects.verified().order_by("last_name", "first_name"),
+        queryset=User.objects.verified().order_by(swedish("last_name"), swedish("first_name")),
         required=False,
         help_text=_("Bara personer som har bekräftat sin e-postadress."),
     )
@@ -254,7 +255,7 @@ class ReplyForm(forms.ModelForm):
 class MinutesForm(forms.ModelForm):
     adjusters = forms.ModelMultipleChoiceField(
         label=_("Justerare"),
-        queryset=User.objects.verified().order_by("last_name", "first_name"),
+        queryset=User.objects.verified().order_by(swedish("last_name"), swedish("first_name")),
         required=False,
         help_text=_("Högst två. Lämna tomt för att publicera utan justering."),
     )

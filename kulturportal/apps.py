@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class KulturportalConfig(AppConfig):
     name = "kulturportal"
     verbose_name = _("Kulturportalen")
+
+    def ready(self):
+        from kulturportal import collation
+
+        collation.connect()

@@ -3,6 +3,7 @@ from django.contrib.auth import password_validation
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
+from kulturportal.collation import swedish
 from kulturportal.models import Municipality, Organisation, Role, User
 from kulturportal.text import strip_hidden
 
@@ -53,7 +54,7 @@ class RoleInvitationForm(forms.Form):
     role = forms.ChoiceField(label=_("Roll"), choices=Role.choices)
     municipality = forms.ModelChoiceField(
         label=_("Kommun"),
-        queryset=Municipality.objects.order_by("name"),
+        queryset=Municipality.objects.order_by(swedish("name")),
         required=False,
         help_text=_("För kommunala roller: kulturchef, politiker, tjänsteperson, samordnare."),
     )

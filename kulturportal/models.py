@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kulturportal.collation import swedish
 from kulturportal.validators import normalise_org_number, validate_org_number
 
 
@@ -57,7 +58,7 @@ class SubRegion(TimestampedModel):
 
 class MunicipalityQuerySet(models.QuerySet):
     def for_listing(self):
-        return self.select_related("sub_region").order_by("sub_region__position", "name")
+        return self.select_related("sub_region").order_by("sub_region__position", swedish("name"))
 
 
 class Municipality(TimestampedModel):
@@ -85,7 +86,7 @@ class Municipality(TimestampedModel):
     objects = MunicipalityQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [swedish("name")]
         verbose_name = _("kommun")
         verbose_name_plural = _("kommuner")
         constraints = [
@@ -127,7 +128,7 @@ class OrganisationQuerySet(models.QuerySet):
         exact = self.filter(name__iexact=text).first()
         if exact:
             return [exact]
-        return list(self.filter(name__icontains=text).order_by("name")[:limit])
+        return list(self.filter(name__icontains=text).order_by(swedish("name"))[:limit])
 
     def co_financed_institutions(self):
         return self.filter(
@@ -174,7 +175,7 @@ class Organisation(TimestampedModel):
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [swedish("name")]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisationer")
 
@@ -233,7 +234,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: list[str] = []
 
     class Meta:
-        ordering = ["last_name", "first_name", "email"]
+        ordering = [swedish("last_name"), swedish("first_name"), "email"]
         verbose_name = _("person")
         verbose_name_plural = _("personer")
 
