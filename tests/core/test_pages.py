@@ -63,3 +63,20 @@ def test_500_page_is_in_swedish_and_needs_nothing_from_the_database(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Ett fel har uppstått" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_my_page_promises_no_consultations_before_they_are_built(client, demo):
+    """Defect (issue 11): Min sida told an organisation's representative "Du lämnar
+    samrådssvar för din organisation" in the present tense, and culture chiefs that they
+    answer referrals here, though no consultation can be answered in the portal yet."""
+    from kulturportal.models import User
+
+    for email, honest in [
+        ("forening@example.se", "när samråden öppnar i portalen"),
+        ("kulturchef.lund@example.se", "Du registrerar kommunens prioriteringar i kulturplanen."),
+    ]:
+        client.force_login(User.objects.get(email=email))
+        html = client.get("/min-sida/").content.decode()
+        assert honest in html
+        assert "samrådssvar för din organisation." not in html and "svarar på remisser" not in html
