@@ -279,6 +279,10 @@ class Meeting(TimestampedModel):
     def is_sub_regional_round(self) -> bool:
         return self.forum_type == ForumType.SUB_REGIONAL
 
+    def has_started(self) -> bool:
+        """Attendance and minutes belong to a meeting that has begun."""
+        return self.starts_at is not None and self.starts_at <= timezone.now()
+
     def is_open_for_replies(self) -> bool:
         return self.status == self.Status.SCHEDULED and timezone.now() < self.starts_at
 

@@ -654,7 +654,13 @@ def _remind(meeting: Meeting, days: int) -> int:
 
 
 @transaction.atomic
+class NotStarted(Exception):
+    """Attendance and minutes wait until the meeting has begun."""
+
+
 def mark_attendance(*, meeting: Meeting, present_ids: set[int]) -> None:
+    if not meeting.has_started():
+        raise NotStarted
     meeting.invitations.update(attended=False)
     present = meeting.invitations.filter(pk__in=present_ids).update(attended=True)
     changes = {}
@@ -773,6 +779,8 @@ def upload_document(*, meeting: Meeting, title: str, upload) -> MeetingDocument:
 @transaction.atomic
 def save_minutes(*, form) -> Minutes:
     """Save the minutes' text or file; publishing or review is a separate step."""
+    if not form.instance.meeting.has_started():
+        raise NotStarted
     minutes = form.save()
     audit.record("minutes.saved", minutes.meeting, changes=_form_changes(form))
     return minutes

@@ -651,7 +651,7 @@ def meeting_badges(request, pk):
 @require_http_methods(["GET", "POST"])
 def meeting_attendance(request, pk):
     meeting = _meeting_for_official(request, pk)
-    if request.method == "POST":
+    if request.method == "POST" and meeting.has_started():
         present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
         services.mark_attendance(meeting=meeting, present_ids=present)
         messages.success(request, _("Närvaron är sparad."))
@@ -666,6 +666,8 @@ def meeting_attendance(request, pk):
             "meeting": meeting,
             "invitations": invitations,
         },
+        # A POST before the start is refused, and the page says why.
+        status=409 if request.method == "POST" else 200,
     )
 
 
@@ -698,6 +700,13 @@ def minutes_edit(request, pk):
             "adjusters": [a.adjuster for a in minutes.adjustments.all()] if minutes.pk else []
         },
     )
+    if request.method == "POST" and not meeting.has_started():
+        return render(
+            request,
+            "forums/minutes_form.html",
+            {"meeting": meeting, "minutes": minutes},
+            status=409,
+        )
     if request.method == "POST" and form.is_valid():
         minutes = services.save_minutes(form=form)
         adjusters = list(form.cleaned_data["adjusters"])

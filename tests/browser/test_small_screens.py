@@ -30,7 +30,8 @@ def _overflowing(page) -> list[str]:
             .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
                          && !e.closest('.table-scroll'))
             .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
-                      + (e.className && typeof e.className === 'string' ? '.' + e.className : ''))"""
+                      + (typeof e.className === 'string' && e.className
+                         ? '.' + e.className : ''))"""
     )
 
 

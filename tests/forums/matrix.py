@@ -22,6 +22,8 @@ MEMBERS_AND_OFFICIALS = answers(
     official_without_mfa="M",
 )
 
+NOT_STARTED = {**OFFICIALS, "official": "409"}
+
 ROWS = {
     # The public side
     "forums:meeting_list": (PUBLIC, READ_ONLY),
@@ -48,8 +50,9 @@ ROWS = {
     "forums:replies_xlsx": (OFFICIALS, LOGGED_IN_READ_ONLY),
     "forums:invitation_resend": (LOGGED_IN_READ_ONLY, OFFICIALS_REDIRECT),
     "forums:meeting_badges": (OFFICIALS, LOGGED_IN_READ_ONLY),
-    "forums:meeting_attendance": (OFFICIALS, OFFICIALS_REDIRECT),
-    "forums:minutes_edit": (OFFICIALS, OFFICIALS),
+    # The demo's meeting is weeks away: attendance and minutes wait until it starts (409).
+    "forums:meeting_attendance": (OFFICIALS, NOT_STARTED),
+    "forums:minutes_edit": (OFFICIALS, NOT_STARTED),
     # Only the appointed adjuster (Lund's culture chief) reviews the minutes.
     "forums:minutes_review": (
         answers("404", anonymous="L", lund_chief="200", official_without_mfa="M"),

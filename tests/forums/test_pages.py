@@ -269,6 +269,10 @@ def test_minutes_are_published_after_both_adjusters_approve(
     django_capture_on_commit_callbacks,
     mailoutbox,
 ):
+    # Minutes are written once the meeting has begun.
+    Meeting.objects.filter(pk=scheduled_round.pk).update(
+        starts_at=timezone.now() - timedelta(hours=1)
+    )
     client.force_login(official)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
@@ -372,3 +376,24 @@ def test_the_audience_form_speaks_swedish():
     with translation.override("sv"):
         labels = {name: str(field.label) for name, field in AudienceRuleForm().fields.items()}
     assert labels["network"] == "Nätverk"
+
+
+def test_attendance_waits_until_the_meeting_has_started(official_client, scheduled_round):
+    """Defect (issue 11): attendance could be marked for a meeting weeks away."""
+    invitation = scheduled_round.invitations.first()
+    url = reverse("forums:meeting_attendance", args=[scheduled_round.pk])
+    assert "när mötet har börjat" in official_client.get(url).content.decode()
+    response = official_client.post(url, {"present": [invitation.pk]})
+    assert response.status_code == 409
+    invitation.refresh_from_db()
+    assert invitation.attended is not True
+
+
+def test_minutes_wait_until_the_meeting_has_started(official_client, scheduled_round):
+    """Defect (issue 11): minutes could be published for a meeting that had not been held."""
+    url = reverse("forums:minutes_edit", args=[scheduled_round.pk])
+    page = official_client.get(url).content.decode()
+    assert "när mötet har börjat" in page and 'name="text"' not in page
+    response = official_client.post(url, {"text": "Vi talade om kulturplanen."})
+    assert response.status_code == 409
+    assert not Minutes.objects.exists()
