@@ -201,6 +201,11 @@ def _drop_connection() -> None:
     _open_connections.clear()
 
 
+# Every message is sent by the portal, not typed by a person: autoresponders (RFC 3834,
+# and Exchange's own header) must not answer it, so an out-of-office never loops.
+AUTOMATIC = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "OOF, AutoReply"}
+
+
 def _build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=email.subject,
@@ -209,7 +214,7 @@ def _build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
         to=[email.to],
         # One Message-ID per row: a copy sent twice (a worker killed between the SMTP
         # server's "250" and our "sent") is recognisably the same message.
-        headers={"Message-ID": message_id(email), **email.headers},
+        headers={"Message-ID": message_id(email), **AUTOMATIC, **email.headers},
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")

@@ -148,3 +148,12 @@ def test_an_attachment_too_large_for_e_mail_is_refused():
     big = emails.Attachment("stor.pdf", b"0" * (emails.MAX_ATTACHMENT_BYTES + 1))
     with pytest.raises(ValueError, match="larger than an e-mail"):
         emails.attach(OutgoingEmail(to="a@example.se", subject="x", body_text="x"), big)
+
+
+def test_every_e_mail_says_it_was_sent_automatically(smtp_server):
+    """Defect (issue 11): invitations and reminders carried no Auto-Submitted header, so an
+    out-of-office reply could answer them, and a second autoresponder answer that."""
+    emails.deliver(_queued().pk)
+    message = smtp_server.collector.messages[0]
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["X-Auto-Response-Suppress"] == "OOF, AutoReply"
