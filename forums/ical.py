@@ -57,9 +57,13 @@ def feed_calendar(meetings, *, name: str) -> str:
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Europe/Stockholm")
     for meeting in meetings:
-        event = _event(meeting, session=None, url=settings.SITE_URL + meeting.get_absolute_url())
-        event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
-        calendar.add_component(event)
+        url = settings.SITE_URL + meeting.get_absolute_url()
+        # A round is its sessions, each with its own time and place, not one long block.
+        for session in list(meeting.sessions.all()) or [None]:
+            event = _event(meeting, session=session, url=url)
+            event["uid"] = meeting.feed_uid(session)
+            event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
+            calendar.add_component(event)
     return calendar.to_ical().decode()
 
 

@@ -137,6 +137,15 @@ class MeetingQuerySet(models.QuerySet):
             is_public=True, status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD]
         )
 
+    def in_feed(self):
+        """The public meetings, and those cancelled after they were announced: subscribed
+        calendars must see a cancellation, not a meeting that silently vanished."""
+        announced_and_cancelled = Q(status=Meeting.Status.CANCELLED, announced_at__isnull=False)
+        return self.filter(
+            Q(status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD]) | announced_and_cancelled,
+            is_public=True,
+        )
+
     def visible_to(self, user):
         from kulturportal.rules import may
 
@@ -214,6 +223,9 @@ class Meeting(TimestampedModel):
     # The calendar identity: the UID never changes; SEQUENCE goes up with every change.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    # When the meeting was first sent: a cancelled meeting that was never announced stays
+    # out of the public calendar feeds, one that was stays in them as cancelled.
+    announced_at = models.DateTimeField(_("utskickad"), null=True, blank=True, editable=False)
     # Raised by every save through the portal: a form based on an older version is refused.
     version = models.PositiveIntegerField(default=0, editable=False)
 
@@ -272,6 +284,12 @@ class Meeting(TimestampedModel):
     @property
     def calendar_uid(self) -> str:
         return f"{self.uid}@kulturportal.skane.se"
+
+    def feed_uid(self, session=None) -> str:
+        """Not the invitation's UID: an invitee who also subscribes must see two entries
+        (or one updating the other) never; the feed's are its own events."""
+        part = f"-{session.pk}" if session else ""
+        return f"feed-{self.uid}{part}@kulturportal.skane.se"
 
     def kind_label(self) -> str:
         return self.get_forum_type_display() if self.forum_type else str(self.network)

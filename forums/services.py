@@ -282,7 +282,8 @@ def schedule_and_invite(*, meeting: Meeting) -> int:
     if problems:
         raise ValidationError(problems)
     meeting.status = Meeting.Status.SCHEDULED
-    meeting.save(update_fields=["status", "updated_at"])
+    meeting.announced_at = meeting.announced_at or timezone.now()
+    meeting.save(update_fields=["status", "announced_at", "updated_at"])
     _create_invitations(meeting, recipients)
     sent = _send_version(meeting)
     audit.record(

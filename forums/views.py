@@ -171,7 +171,7 @@ def minutes_file(request, pk):
 
 
 def _calendar_response(meetings, name: str) -> HttpResponse:
-    body = ical.feed_calendar(meetings.prefetch_related("agenda_items"), name=name)
+    body = ical.feed_calendar(meetings.prefetch_related("agenda_items", "sessions"), name=name)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="kulturportalen.ics"'
     return response
@@ -182,7 +182,7 @@ def _calendar_response(meetings, name: str) -> HttpResponse:
 def forum_feed(request, forum_type):
     if forum_type not in ForumType.values:
         raise Http404
-    meetings = Meeting.objects.public().filter(forum_type=forum_type)
+    meetings = Meeting.objects.in_feed().filter(forum_type=forum_type)
     return _calendar_response(meetings, f"Kulturportalen – {ForumType(forum_type).label}")
 
 
@@ -190,7 +190,7 @@ def forum_feed(request, forum_type):
 @public_page
 def network_feed(request, slug):
     network = get_object_or_404(Network, slug=slug)
-    meetings = Meeting.objects.public().filter(network=network)
+    meetings = Meeting.objects.in_feed().filter(network=network)
     return _calendar_response(meetings, f"Kulturportalen – {network.name}")
 
 

@@ -121,3 +121,45 @@ def test_the_vtimezone_itself_follows_the_swedish_clock_changes(
     assert "RRULE" in zone.to_ical().decode()
     tz = zone.to_tz()
     assert datetime(*local_time, tzinfo=tz).utcoffset() == timedelta(hours=offset_hours)
+
+
+def _feed(meetings):
+    return Calendar.from_ical(ical.feed_calendar(meetings, name="Flöde")).walk("VEVENT")
+
+
+def test_a_feed_event_is_never_the_same_event_as_the_personal_invitation(invitation):
+    """Defect (issue 11): a subscriber who was also invited saw the meeting twice, or one
+    copy overwrote the other, because the feed and the invitation shared a UID."""
+    invitation.meeting.status = Meeting.Status.SCHEDULED
+    invitation.meeting.save()
+    _, personal = _parse(ical.invitation_calendar(invitation, method="REQUEST"))
+    (in_feed,) = _feed(Meeting.objects.public())
+    assert str(in_feed["UID"]) != str(personal["UID"])
+
+
+def test_a_round_in_the_feed_is_one_event_per_session_with_its_place(sub_regional_round):
+    """Defect (issue 11): the feed showed a round as one nine-day block."""
+    sub_regional_round.status = Meeting.Status.SCHEDULED
+    sub_regional_round.save()
+    events = _feed(Meeting.objects.public())
+    sessions = list(sub_regional_round.sessions.order_by("starts_at"))
+    assert len(events) == len(sessions) == 4
+    by_start = sorted(events, key=lambda e: e.decoded("DTSTART"))
+    for event, session in zip(by_start, sessions, strict=True):
+        assert event.decoded("DTSTART") == session.starts_at
+        assert str(event["LOCATION"]).startswith(session.place or session.town)
+    assert len({str(e["UID"]) for e in events}) == 4
+
+
+def test_a_cancelled_meeting_stays_in_the_feed_as_cancelled(annual):
+    """Defect (issue 11): a cancelled meeting vanished from the feed, so subscribed
+    calendars kept it as if it were still on."""
+    services.schedule_and_invite(meeting=annual)
+    services.cancel_meeting(meeting=Meeting.objects.get(pk=annual.pk))
+    (event,) = _feed(Meeting.objects.in_feed())
+    assert str(event["STATUS"]) == "CANCELLED"
+
+
+def test_a_draft_never_reaches_the_feed_even_cancelled(annual):
+    Meeting.objects.filter(pk=annual.pk).update(status=Meeting.Status.CANCELLED)
+    assert not Meeting.objects.in_feed().exists()

@@ -316,7 +316,10 @@ def test_public_list_filters_and_hides_drafts(client, annual, scheduled_round):
 def test_calendar_feed_is_served_as_text_calendar(client, scheduled_round):
     response = client.get(reverse("forums:forum_feed", args=["delregional"]))
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    assert scheduled_round.calendar_uid in response.content.decode()
+    # The feed's own events, one per session: never the invitation's UID (issue 11).
+    first = scheduled_round.sessions.order_by("starts_at").first()
+    assert scheduled_round.feed_uid(first) in response.content.decode()
+    assert scheduled_round.calendar_uid not in response.content.decode()
     cached = client.get(reverse("forums:forum_feed", args=["delregional"]))
     assert cached["Content-Type"] == "text/calendar; charset=utf-8"
 
