@@ -9,6 +9,7 @@ urlpatterns = [
     path("overlaggningar/ny/", views.meeting_create, name="meeting_create"),
     path("overlaggningar/kalender/<str:forum_type>.ics", views.forum_feed, name="forum_feed"),
     path("overlaggningar/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("overlaggningar/<int:pk>/kalender.ics", views.meeting_ics, name="meeting_ics"),
     path("overlaggningar/<int:pk>/hantera/", views.meeting_manage, name="meeting_manage"),
     path("overlaggningar/<int:pk>/andra/", views.meeting_edit, name="meeting_edit"),
     path("overlaggningar/<int:pk>/malgrupp/", views.meeting_audience, name="meeting_audience"),

@@ -179,6 +179,20 @@ def _calendar_response(meetings, name: str) -> HttpResponse:
 
 @require_safe
 @public_page
+def meeting_ics(request, pk):
+    """One meeting as a calendar file, for "Lägg till i kalender": the feed's event, so it
+    never clashes with a personal invitation to the same meeting."""
+    meeting = _meeting_for_viewer(request, pk)
+    if meeting.is_draft:
+        raise Http404
+    meetings = Meeting.objects.filter(pk=meeting.pk)
+    response = _calendar_response(meetings, meeting.title)
+    response["Content-Disposition"] = f'attachment; filename="overlaggning-{meeting.pk}.ics"'
+    return response
+
+
+@require_safe
+@public_page
 def forum_feed(request, forum_type):
     if forum_type not in ForumType.values:
         raise Http404

@@ -28,6 +28,7 @@ ROWS = {
     # The public side
     "forums:meeting_list": (PUBLIC, READ_ONLY),
     "forums:meeting_detail": (PUBLIC, READ_ONLY),
+    "forums:meeting_ics": (PUBLIC, READ_ONLY),
     "forums:forum_feed": (PUBLIC, READ_ONLY),
     "forums:network_feed": (PUBLIC, READ_ONLY),
     "forums:document_download": (PUBLIC, READ_ONLY),

@@ -163,3 +163,31 @@ def test_a_cancelled_meeting_stays_in_the_feed_as_cancelled(annual):
 def test_a_draft_never_reaches_the_feed_even_cancelled(annual):
     Meeting.objects.filter(pk=annual.pk).update(status=Meeting.Status.CANCELLED)
     assert not Meeting.objects.in_feed().exists()
+
+
+def test_a_meeting_page_offers_its_own_calendar_file(client, scheduled_annual):
+    """Defect (issue 11): a meeting page had no "Lägg till i kalender"."""
+    page = client.get(scheduled_annual.get_absolute_url()).content.decode()
+    url = f"/overlaggningar/{scheduled_annual.pk}/kalender.ics"
+    assert url in page and "Lägg till i kalender" in page
+    response = client.get(url)
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    (event,) = Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(event["UID"]) == scheduled_annual.feed_uid()
+    assert "attachment" in response["Content-Disposition"]
+
+
+def test_a_drafts_calendar_file_is_not_found_for_the_public(client, annual):
+    assert client.get(f"/overlaggningar/{annual.pk}/kalender.ics").status_code == 404
+
+
+@pytest.fixture
+def scheduled_annual(annual):
+    services.schedule_and_invite(meeting=annual)
+    return Meeting.objects.get(pk=annual.pk)
+
+
+def test_the_feed_links_say_how_to_subscribe(client):
+    """Defect (issue 11): the feed links did not say how to subscribe in Outlook or Google."""
+    html = client.get("/overlaggningar/").content.decode()
+    assert "Prenumerera från webben" in html and "Från webbadress" in html
