@@ -470,10 +470,13 @@ def _meeting_context(meeting: Meeting) -> dict:
 def _invitation_email(invitation: Invitation, context: dict, method: str) -> OutgoingEmail:
     meeting = context["meeting"]
     invitation.meeting = meeting
+    # "Ändrat" only to those who were sent an earlier version: someone invited after a
+    # change gets the invitation, at the current sequence.
+    was_sent_before = invitation.last_email_id is not None
     name = (
         "meeting_cancelled"
         if method == "CANCEL"
-        else ("meeting_updated" if meeting.sequence else "meeting_invitation")
+        else ("meeting_updated" if meeting.sequence and was_sent_before else "meeting_invitation")
     )
     return templated_email(
         to=invitation.email,

@@ -186,3 +186,21 @@ def test_a_cancelled_meeting_invites_nobody_more(annual, send_now, mailoutbox):
     with pytest.raises(ValidationError):
         services.invite_more(meeting=annual)
     assert not Invitation.objects.filter(email="sen@example.se").exists()
+
+
+def test_someone_invited_after_a_change_gets_an_invitation_not_a_change(
+    annual, send_now, mailoutbox
+):
+    """Defect (issue 11): after the time had changed, people invited later got "Ändrat: …",
+    a change to something they had never been sent."""
+    send_now(services.schedule_and_invite, meeting=annual)
+    annual.starts_at += timedelta(hours=1)
+    annual.ends_at += timedelta(hours=1)
+    send_now(services.update_meeting, meeting=annual, changed={"starts_at", "ends_at"})
+    AudienceRule.objects.create(meeting=annual, kind=Audience.EMAILS, emails="ny@example.se")
+    send_now(services.invite_more, meeting=Meeting.objects.get(pk=annual.pk))
+    (late,) = [m for m in mailoutbox if m.to == ["ny@example.se"]]
+    assert late.subject.startswith("Inbjudan:")
+    event = _calendar_of(late)[1].walk("VEVENT")[0]
+    assert event["SEQUENCE"] == 1  # the current version of the same event
+    assert all(m.subject.startswith("Ändrat:") for m in mailoutbox[2:4])
