@@ -20,18 +20,12 @@ from forums.models import (
 from forums.services import parse_pasted_emails
 from kulturportal import uploads
 from kulturportal.collation import swedish
+from kulturportal.forms import LocalDateTimeInput
 from kulturportal.models import Municipality, Organisation, OrganisationKind, SubRegion, User
 from kulturportal.text import person_label
 
 MAX_DOCUMENT_BYTES = uploads.MAX_UPLOAD_BYTES
 DEFAULT_TOWNS = ["Helsingborg", "Kristianstad", "Ystad", "Malmö"]
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 class MeetingForm(forms.ModelForm):

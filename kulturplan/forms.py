@@ -5,33 +5,37 @@ from django.utils.translation import gettext_lazy as _
 
 from kulturplan.models import ActivityArea, CulturePlan, DevelopmentArea, Section
 from kulturplan.services import Line
+from kulturportal.forms import LocalDateTimeInput
 
 
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
+class UniqueInPlanMixin:
+    """A short name (slug) is unique within the plan; the message names what it is for."""
 
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+    taken_message = ""
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        model = self._meta.model
+        taken = model.objects.filter(plan=self.instance.plan, slug=slug).exclude(
+            pk=self.instance.pk
+        )
+        if taken.exists():
+            raise ValidationError(self.taken_message)
+        return slug
 
 
-class SectionForm(forms.ModelForm):
+class SectionForm(UniqueInPlanMixin, forms.ModelForm):
+    taken_message = _("Planen har redan ett avsnitt med det ankaret.")
+
     class Meta:
         model = Section
         fields = ["title", "slug", "position", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 16})}
         help_texts = {"slug": _("Används i sidans adress, till exempel #strategier.")}
 
-    def clean_slug(self):
-        slug = self.cleaned_data["slug"]
-        taken = Section.objects.filter(plan=self.instance.plan, slug=slug).exclude(
-            pk=self.instance.pk
-        )
-        if taken.exists():
-            raise ValidationError(_("Planen har redan ett avsnitt med det ankaret."))
-        return slug
 
-
-class DevelopmentAreaForm(forms.ModelForm):
+class DevelopmentAreaForm(UniqueInPlanMixin, forms.ModelForm):
+    taken_message = _("Planen har redan ett utvecklingsområde med det kortnamnet.")
     activity_areas = forms.ModelMultipleChoiceField(
         label=_("Verksamhetsområden"),
         queryset=ActivityArea.objects.all(),
@@ -43,15 +47,6 @@ class DevelopmentAreaForm(forms.ModelForm):
         model = DevelopmentArea
         fields = ["title", "slug", "position", "description", "activity_areas"]
         widgets = {"description": forms.Textarea(attrs={"rows": 10})}
-
-    def clean_slug(self):
-        slug = self.cleaned_data["slug"]
-        taken = DevelopmentArea.objects.filter(plan=self.instance.plan, slug=slug).exclude(
-            pk=self.instance.pk
-        )
-        if taken.exists():
-            raise ValidationError(_("Planen har redan ett utvecklingsområde med det kortnamnet."))
-        return slug
 
 
 class PlanForm(forms.ModelForm):

@@ -204,6 +204,13 @@ class RegistrationWindowQuerySet(models.QuerySet):
         moment = moment or timezone.now()
         return self.filter(opens_at__lte=moment, closes_at__gt=moment)
 
+    def open_now(self):
+        """The window open now (the one closing first, should two overlap), or None."""
+        return self.open_at().select_related("plan").order_by("closes_at").first()
+
+    def latest(self):
+        return self.select_related("plan").order_by("-closes_at").first()
+
 
 class RegistrationWindow(TimestampedModel):
     """When the municipalities may register and revise their priorities for a plan."""
@@ -290,7 +297,22 @@ class Registration(TimestampedModel):
         return self.current_submission_id is not None
 
 
-class Priority(models.Model):
+class PriorityLine(models.Model):
+    """What a prioritised area says: the working copy's lines and the submitted ones."""
+
+    rank = models.PositiveSmallIntegerField(_("rang"))
+    motivation = models.TextField(_("motivering"))
+    contact_name = models.CharField(_("kontaktperson"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("kontaktpersonens e-post"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.rank}. {self.development_area}"
+
+
+class Priority(PriorityLine):
     """One development area the municipality prioritises, in the working copy."""
 
     registration = models.ForeignKey(
@@ -299,10 +321,6 @@ class Priority(models.Model):
     development_area = models.ForeignKey(
         DevelopmentArea, on_delete=models.CASCADE, related_name="+"
     )
-    rank = models.PositiveSmallIntegerField(_("rang"))
-    motivation = models.TextField(_("motivering"))
-    contact_name = models.CharField(_("kontaktperson"), max_length=200, blank=True)
-    contact_email = models.EmailField(_("kontaktpersonens e-post"), blank=True)
 
     class Meta:
         ordering = ["registration", "rank"]
@@ -315,9 +333,6 @@ class Priority(models.Model):
             models.UniqueConstraint(fields=["registration", "rank"], name="priority_rank_once"),
             models.CheckConstraint(condition=Q(rank__gte=1), name="priority_rank_positive"),
         ]
-
-    def __str__(self):
-        return f"{self.rank}. {self.development_area}"
 
 
 class Submission(models.Model):
@@ -351,17 +366,13 @@ class Submission(models.Model):
         return f"{self.registration} #{self.number}"
 
 
-class SubmittedPriority(models.Model):
+class SubmittedPriority(PriorityLine):
     """One line of a submission, frozen: the overview and the PDF read these."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="lines")
     development_area = models.ForeignKey(
         DevelopmentArea, on_delete=models.CASCADE, related_name="submitted_priorities"
     )
-    rank = models.PositiveSmallIntegerField(_("rang"))
-    motivation = models.TextField(_("motivering"))
-    contact_name = models.CharField(_("kontaktperson"), max_length=200, blank=True)
-    contact_email = models.EmailField(_("kontaktpersonens e-post"), blank=True)
 
     class Meta:
         ordering = ["submission", "rank"]
@@ -372,9 +383,6 @@ class SubmittedPriority(models.Model):
                 fields=["submission", "development_area"], name="submitted_area_once"
             ),
         ]
-
-    def __str__(self):
-        return f"{self.rank}. {self.development_area}"
 
 
 class Reminder(models.Model):

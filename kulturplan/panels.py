@@ -10,7 +10,7 @@ def current_plan(request) -> dict | None:
     plan = CulturePlan.objects.current()
     if plan is None:
         return None
-    return {"plan": plan, "areas": plan.development_areas.all()}
+    return {"plan": plan, "area_count": plan.development_areas.count()}
 
 
 def municipality_priorities(request, municipality) -> dict | None:
@@ -45,9 +45,7 @@ def my_priorities(request) -> dict | None:
     ]
     if not roles:
         return None
-    window = (
-        RegistrationWindow.objects.open_at().select_related("plan").order_by("closes_at").first()
-    )
+    window = RegistrationWindow.objects.open_now()
     municipalities = sorted({a.municipality for a in roles}, key=lambda m: m.name)
     submitted = set()
     if window:

@@ -1,3 +1,5 @@
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -28,7 +30,7 @@ from kulturplan.models import (
     Reminder,
     Section,
 )
-from kulturplan.overview import comparison, completion, matrix
+from kulturplan.overview import comparison, completion, current_lines, matrix
 from kulturplan.textdiff import diff_html, diff_inline
 from kulturportal import exports, panels
 from kulturportal import pdf as pdf_documents
@@ -108,10 +110,9 @@ def plan_activity_area(request, slug, code):
     development_areas = list(
         plan.development_areas.filter(activity_areas=area).prefetch_related("activity_areas")
     )
-    overview = matrix(plan)
-    counts = dict(zip([a.pk for a in overview.areas], overview.totals(), strict=True))
+    counts = Counter(area_id for _municipality, area_id, _rank in current_lines(plan))
     for development_area in development_areas:
-        development_area.municipality_count = counts.get(development_area.pk, 0)
+        development_area.municipality_count = counts[development_area.pk]
     return render(
         request,
         "kulturplan/activity_area.html",
@@ -218,9 +219,12 @@ def _diff_parts(old: dict, new: dict) -> list[dict]:
     return parts
 
 
+@public_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_pdf(request, slug):
-    """The stored PDF at once, or a page that waits for the worker to make it."""
+    """The stored PDF at once, or a page that waits for the worker to make it. Cached like
+    the other public pages once made, so a visitor's download does not build the plan's
+    HTML again only to find its hash (the waiting page is never cached)."""
     plan = _plan(slug)
     rendered = document.plan_document(plan)
     return pdf_documents.respond(request, rendered)
@@ -413,10 +417,7 @@ def priorities(request, slug):
 
 def _registration_plan() -> CulturePlan | None:
     """The plan whose window is open, else the one whose window was the latest."""
-    window = (
-        RegistrationWindow.objects.open_at().select_related("plan").order_by("closes_at").first()
-        or RegistrationWindow.objects.select_related("plan").order_by("-closes_at").first()
-    )
+    window = RegistrationWindow.objects.open_now() or RegistrationWindow.objects.latest()
     return window.plan if window else None
 
 
@@ -430,14 +431,19 @@ def _priorities_page(request, registration, context, status=200):
         "history": AuditEntry.objects.about(registration)[:50],
         "working_copy": registration.priorities.select_related("development_area"),
     }
-    return uncacheable(render(request, "kulturplan/priorities_form.html", context, status=status))
+    return render(request, "kulturplan/priorities_form.html", context, status=status)
+
+
+def _refused_as_closed(request, registration, context):
+    messages.error(request, _("Anmälan är stängd. Dina prioriteringar sparades inte."))
+    closed = {**context, "is_open": False, "may_edit": False}
+    return _priorities_page(request, registration, closed, status=409)
 
 
 def _save_priorities(request, registration, formset, context):
     if not context["may_edit"]:
-        if context["window"] is None or not context["window"].is_open():
-            messages.error(request, _("Anmälan är stängd. Dina prioriteringar sparades inte."))
-            return _priorities_page(request, registration, context, status=409)
+        if not context["is_open"]:
+            return _refused_as_closed(request, registration, context)
         raise PermissionDenied
     submit = "submit" in request.POST
     if submit and not context["may_submit"]:
@@ -455,11 +461,8 @@ def _save_priorities(request, registration, formset, context):
             base_version=base_version,
             submit=submit,
         )
-    except services.WindowClosed:
-        messages.error(request, _("Anmälan har stängt. Dina prioriteringar sparades inte."))
-        return _priorities_page(
-            request, registration, {**context, "is_open": False, "may_edit": False}, status=409
-        )
+    except services.WindowClosed:  # it closed while the form was being filled in
+        return _refused_as_closed(request, registration, context)
     except services.StaleRegistration as stale:
         return _priorities_page(
             request,
@@ -490,24 +493,22 @@ def manage_plan(request, slug):
 
 
 def _manage_page(request, plan, *, status_form=None, version_form=None, window_form=None, code=200):
-    return uncacheable(
-        render(
-            request,
-            "kulturplan/manage_plan.html",
-            {
-                "plan": plan,
-                "sections": plan.sections.all(),
-                "areas": plan.development_areas.prefetch_related("activity_areas"),
-                "windows": plan.registration_windows.all(),
-                "versions": plan.versions.select_related("created_by"),
-                "status_form": status_form or StatusForm(plan=plan),
-                "version_form": version_form or VersionForm(),
-                "window_form": window_form or WindowForm(),
-                "history": AuditEntry.objects.about(plan)[:50],
-                "now": timezone.now(),
-            },
-            status=code,
-        )
+    return render(
+        request,
+        "kulturplan/manage_plan.html",
+        {
+            "plan": plan,
+            "sections": plan.sections.all(),
+            "areas": plan.development_areas.prefetch_related("activity_areas"),
+            "windows": plan.registration_windows.all(),
+            "versions": plan.versions.select_related("created_by"),
+            "status_form": status_form or StatusForm(plan=plan),
+            "version_form": version_form or VersionForm(),
+            "window_form": window_form or WindowForm(),
+            "history": AuditEntry.objects.about(plan)[:50],
+            "now": timezone.now(),
+        },
+        status=code,
     )
 
 
@@ -605,21 +606,27 @@ def _edit_text(request, plan, form, *, save, preview_field, title):
     """The edit page of a section or a development area: preview without saving, save,
     and a clear refusal when the plan has been adopted."""
     context = {"plan": plan, "form": form, "title": title, "locked": plan.is_locked}
-    if request.method != "POST":
-        return uncacheable(render(request, "kulturplan/text_form.html", context))
-    if plan.is_locked:
+
+    def page(status=200):
+        return render(request, "kulturplan/text_form.html", context, status=status)
+
+    def refused_as_locked():
         messages.error(request, _("Planen är antagen. Texten är låst och sparades inte."))
-        return uncacheable(render(request, "kulturplan/text_form.html", context, status=409))
+        return page(409)
+
+    if request.method != "POST":
+        return page()
+    if plan.is_locked:
+        return refused_as_locked()
     if not form.is_valid():
-        return uncacheable(render(request, "kulturplan/text_form.html", context, status=400))
+        return page(400)
     if "preview" in request.POST:
         context["preview"] = render_markdown(form.cleaned_data.get(preview_field, ""))
-        return uncacheable(render(request, "kulturplan/text_form.html", context))
+        return page()
     try:
         save(form)
-    except services.PlanLocked:
-        messages.error(request, _("Planen är antagen. Texten är låst och sparades inte."))
-        return uncacheable(render(request, "kulturplan/text_form.html", context, status=409))
+    except services.PlanLocked:  # adopted since the page was opened
+        return refused_as_locked()
     messages.success(request, _("Sparat."))
     return redirect("kulturplan:manage_plan", slug=plan.slug)
 
@@ -637,7 +644,7 @@ def plan_create(request):
         messages.success(request, _("Planen är skapad som utkast."))
         return redirect("kulturplan:manage_plan", slug=plan.slug)
     status = 400 if request.method == "POST" else 200
-    return uncacheable(render(request, "kulturplan/plan_form.html", {"form": form}, status=status))
+    return render(request, "kulturplan/plan_form.html", {"form": form}, status=status)
 
 
 @login_required
@@ -682,34 +689,21 @@ def completion_board(request, slug):
     plan = _plan_for_official(request, slug)
     groups = completion(plan)
     window = services.window_for(plan)
-    return uncacheable(
-        render(
-            request,
-            "kulturplan/completion_board.html",
-            {
-                "plan": plan,
-                "groups": groups,
-                "submitted": sum(g.submitted for g in groups),
-                "total": sum(len(g.rows) for g in groups),
-                "window": window,
-                "reminded_today": _reminded_today(window),
-                "reminders": _reminders(window),
-            },
-        )
+    # The latest first: today's, if there is one, is among them.
+    reminders = list(Reminder.objects.filter(window=window).select_related("sent_by")[:10])
+    return render(
+        request,
+        "kulturplan/completion_board.html",
+        {
+            "plan": plan,
+            "groups": groups,
+            "submitted": sum(g.submitted for g in groups),
+            "total": sum(len(g.rows) for g in groups),
+            "window": window,
+            "reminded_today": any(r.sent_on == timezone.localdate() for r in reminders),
+            "reminders": reminders,
+        },
     )
-
-
-def _reminded_today(window) -> bool:
-    return (
-        bool(window)
-        and Reminder.objects.filter(window=window, sent_on=timezone.localdate()).exists()
-    )
-
-
-def _reminders(window):
-    if window is None:
-        return []
-    return Reminder.objects.filter(window=window).select_related("sent_by")[:10]
 
 
 @login_required

@@ -8,6 +8,15 @@ from kulturportal.models import Municipality, Organisation, Role, User
 from kulturportal.text import strip_hidden
 
 
+class LocalDateTimeInput(forms.DateTimeInput):
+    """The browser's date-and-time picker, in the server's time zone (Europe/Stockholm)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
 class AccessibleFormRenderer(TemplatesSetting):
     """Every form starts with an error summary that links to the fields in error.
 
