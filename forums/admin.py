@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from forums.models import BodyMembership, Meeting, Network, NetworkMembership
+from forums.models import Meeting, Network, NetworkMembership
 from kulturportal.admin import PublicDataAdmin
 
 
@@ -16,13 +16,6 @@ class NetworkAdmin(PublicDataAdmin):
     list_filter = ["form"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [NetworkMembershipInline]
-
-
-@admin.register(BodyMembership)
-class BodyMembershipAdmin(PublicDataAdmin):
-    list_display = ["body", "organisation"]
-    list_select_related = ["body", "organisation"]
-    autocomplete_fields = ["body", "organisation"]
 
 
 @admin.register(Meeting)

@@ -115,22 +115,6 @@ class NetworkMembership(TimestampedModel):
         ]
 
 
-class BodyMembership(TimestampedModel):
-    """A member organisation of a consultation body (områdeskollegium)."""
-
-    body = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="members")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="body_memberships"
-    )
-
-    class Meta:
-        verbose_name = _("medlem i områdeskollegium")
-        verbose_name_plural = _("medlemmar i områdeskollegier")
-        constraints = [
-            models.UniqueConstraint(fields=["body", "organisation"], name="one_body_membership"),
-        ]
-
-
 class MeetingQuerySet(models.QuerySet):
     def public(self):
         return self.filter(

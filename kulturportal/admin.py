@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.models import (
+    BodyMembership,
     AuditEntry,
     Municipality,
     Organisation,
@@ -55,6 +56,13 @@ class OrganisationAdmin(PublicDataAdmin):
     search_fields = ["name", "org_number"]
     filter_horizontal = ["co_financing_municipalities"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(BodyMembership)
+class BodyMembershipAdmin(PublicDataAdmin):
+    list_display = ["body", "organisation"]
+    list_select_related = ["body", "organisation"]
+    autocomplete_fields = ["body", "organisation"]
 
 
 class RoleAssignmentInline(admin.TabularInline):

@@ -646,3 +646,127 @@ class RenderedDocument(models.Model):
 
     def is_failed(self) -> bool:
         return self.status == self.Status.FAILED
+
+
+class BodyMembership(TimestampedModel):
+    """A member organisation of a consultation body (områdeskollegium). In the core because
+    both the forums (meetings of a body) and the consultations (a round's audience) use it."""
+
+    body = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="members",
+        limit_choices_to={"kind": OrganisationKind.CONSULTATION_BODY},
+        verbose_name=_("områdeskollegium"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="body_memberships",
+        verbose_name=_("organisation"),
+    )
+
+    class Meta:
+        verbose_name = _("medlem i områdeskollegium")
+        verbose_name_plural = _("medlemmar i områdeskollegier")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "organisation"], name="one_membership_per_body"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} i {self.body}"
+
+
+class MembershipRequest(TimestampedModel):
+    """A signed-up person asks to represent an existing organisation; a representative of it
+    or a regional official decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Väntar på beslut")
+        APPROVED = "approved", _("Godkänd")
+        DECLINED = "declined", _("Avslagen")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+        verbose_name=_("person"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+        verbose_name=_("organisation"),
+    )
+    message = models.TextField(_("meddelande"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beslutad av"),
+    )
+    decided_at = models.DateTimeField(_("beslutad"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("ansökan om att företräda en organisation")
+        verbose_name_plural = _("ansökningar om att företräda organisationer")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=Q(status="pending"),
+                name="one_pending_request_per_organisation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.organisation}"
+
+
+class ExportFile(models.Model):
+    """A spreadsheet too big to build during a request: a task writes it to a file, and the
+    person who asked for it downloads it from a progress page (kulturportal/background_exports.py)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Väntar")
+        RUNNING = "running", _("Skapas")
+        DONE = "done", _("Klar")
+        FAILED = "failed", _("Misslyckad")
+
+    token = models.CharField(max_length=43, unique=True, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("beställd av"),
+    )
+    # The registered builder that makes the rows, and the arguments it is given.
+    builder = models.CharField(_("export"), max_length=100)
+    params = models.JSONField(default=dict, blank=True)
+    format = models.CharField(_("format"), max_length=4)
+    filename = models.CharField(_("filnamn"), max_length=200)
+    title = models.CharField(_("titel"), max_length=300)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    file = models.FileField(_("fil"), upload_to="exports/%Y/%m/", blank=True)
+    rows_total = models.PositiveIntegerField(_("rader totalt"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rader klara"), default=0)
+    error = models.TextField(_("fel"), blank=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exporter")
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"

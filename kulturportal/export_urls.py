@@ -1,0 +1,3 @@
+"""Filled in by the work in progress."""
+
+urlpatterns: list = []
