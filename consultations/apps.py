@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ConsultationsConfig(AppConfig):
     name = "consultations"
     verbose_name = _("Samråd och remisser")
+
+    def ready(self):
+        from consultations import email_samples, exporting, panels, rules  # noqa: F401
+        from kulturportal import background_exports
+
+        panels.register()
+        background_exports.register(exporting.EXPORT_NAME, exporting.build)
