@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.models import (
-    BodyMembership,
     AuditEntry,
+    BodyMembership,
     Municipality,
     Organisation,
     OutgoingEmail,

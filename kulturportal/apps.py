@@ -7,6 +7,7 @@ class KulturportalConfig(AppConfig):
     verbose_name = _("Kulturportalen")
 
     def ready(self):
-        from kulturportal import collation
+        from kulturportal import collation, organisation_panels
 
         collation.connect()
+        organisation_panels.register()

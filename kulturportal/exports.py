@@ -6,11 +6,15 @@ that starts with =, +, -, @, a tab or a carriage return is run as a formula ther
 programs show as plain text. In XLSX, text is also written with the string type, never
 as a formula. Memory stays flat with the number of rows: CSV is streamed line by line and
 XLSX is written in openpyxl's write-only mode to a temporary file.
+
+The same writers serve a download made during the request (csv_response, xlsx_response)
+and one built by a worker into a file (write_csv, write_xlsx; kulturportal/background_exports.py).
 """
 
 import csv
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO
 
 from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
@@ -19,6 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -43,31 +48,40 @@ class _Echo:
         return value
 
 
+def csv_lines(headers: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
+    """A semicolon CSV, line by line; the first line starts with a byte-order mark, so
+    Excel reads å, ä and ö as UTF-8."""
+    writer = csv.writer(_Echo(), delimiter=";")
+    yield "\ufeff" + writer.writerow([neutralise(str(h)) for h in headers])
+    for row in rows:
+        yield writer.writerow([neutralise(value) for value in row])
+
+
+def write_csv(output: IO[str], headers: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """The CSV into a text file opened with encoding="utf-8" and newline=""."""
+    for line in csv_lines(headers, rows):
+        output.write(line)
+
+
 def csv_response(
     filename: str, headers: Sequence[str], rows: Iterable[Sequence]
 ) -> StreamingHttpResponse:
     """A semicolon CSV in UTF-8 with a byte-order mark, so Excel reads å, ä and ö."""
-    writer = csv.writer(_Echo(), delimiter=";")
-
-    def lines():
-        yield "\ufeff" + writer.writerow([neutralise(str(h)) for h in headers])
-        for row in rows:
-            yield writer.writerow([neutralise(value) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_lines(headers, rows), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def xlsx_response(
-    filename: str,
+def write_xlsx(
+    output: IO[bytes],
     headers: Sequence[str],
     rows: Iterable[Sequence],
     *,
     sheet_title: str = "Data",
     widths: Sequence[int] | None = None,
-) -> FileResponse:
-    """An Excel file with a styled, frozen header row and readable column widths."""
+) -> None:
+    """An Excel file with a styled, frozen header row and readable column widths, saved
+    into a binary file. Write-only mode: rows go to disk as they come."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
     sheet.freeze_panes = "A2"
@@ -79,9 +93,21 @@ def xlsx_response(
     sheet.append([_header_cell(sheet, header) for header in headers])
     for row in rows:
         sheet.append([_cell(sheet, value) for value in row])
+    workbook.save(output)
+
+
+def xlsx_response(
+    filename: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    sheet_title: str = "Data",
+    widths: Sequence[int] | None = None,
+) -> FileResponse:
+    """An Excel file with a styled, frozen header row and readable column widths."""
     # Spooled to disk past a few megabytes; FileResponse closes (and so removes) it.
     output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    workbook.save(output)
+    write_xlsx(output, headers, rows, sheet_title=sheet_title, widths=widths)
     output.seek(0)
     return FileResponse(
         output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE

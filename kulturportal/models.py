@@ -732,7 +732,8 @@ class MembershipRequest(TimestampedModel):
 
 class ExportFile(models.Model):
     """A spreadsheet too big to build during a request: a task writes it to a file, and the
-    person who asked for it downloads it from a progress page (kulturportal/background_exports.py)."""
+    person who asked for it downloads it from a progress page
+    (kulturportal/background_exports.py)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Väntar")

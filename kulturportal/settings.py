@@ -172,6 +172,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "forums.tasks.send_due_reminders",
         "schedule": timedelta(minutes=15),
     },
+    # Export files are kept a week (kulturportal/background_exports.py).
+    "clean-up-exports": {
+        "task": "kulturportal.tasks.clean_up_exports",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 # E-mail: SMTP from EMAIL_URL, otherwise the console and var/mail/*.eml for a newcomer to read.

@@ -11,7 +11,7 @@ from contextlib import suppress
 
 from celery import shared_task
 
-from kulturportal import emails, pdf
+from kulturportal import background_exports, emails, pdf
 
 
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
@@ -37,3 +37,20 @@ def dispatch_emails(email_ids: list[int]) -> None:
 def render_document(document_id: int) -> None:
     """Make one stored PDF. Claims the row first, so a duplicated task renders nothing."""
     pdf.render_stored(document_id)
+
+
+@shared_task(
+    acks_late=True,
+    soft_time_limit=background_exports.SOFT_TIME_LIMIT,
+    time_limit=background_exports.TIME_LIMIT,
+)
+def build_export(export_id: int) -> None:
+    """Build one export file. Claims the row first, so a duplicated task builds nothing;
+    a failure is stored on the row (FAILED), never raised, so Celery does not retry."""
+    background_exports.build(export_id)
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def clean_up_exports() -> int:
+    """Delete export files and rows older than a week; fail those lost on the way."""
+    return background_exports.clean_up()
