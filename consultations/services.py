@@ -89,6 +89,10 @@ class ResponseWithdrawn(Exception):
     """A withdrawn response is not edited or submitted again."""
 
 
+class NotSubmitted(Exception):
+    """Only a submitted response is withdrawn; a draft is simply not sent."""
+
+
 class RoundStillOpen(Exception):
     """Responses are published only after the deadline."""
 
@@ -528,6 +532,8 @@ def _in_thread(function, *args) -> None:
 def withdraw(*, response: Response, moment: datetime | None = None) -> Response:
     response = Response.objects.select_for_update().select_related("round").get(pk=response.pk)
     _require_editable(response)
+    if not response.is_submitted():
+        raise NotSubmitted
     if response.round.has_closed(moment):
         raise RoundClosed
     response.status = Response.Status.WITHDRAWN

@@ -336,6 +336,8 @@ def respond_withdraw(request, slug, kind, respondent_slug):
         messages.error(request, _("Sista svarsdagen har passerat; svaret kan inte återkallas."))
     except services.ResponseWithdrawn:
         messages.error(request, _("Svaret är redan återkallat."))
+    except services.NotSubmitted:
+        messages.error(request, _("Det finns inget inskickat svar att återkalla."))
     else:
         messages.success(request, _("Svaret är återkallat. Alla inskickade versioner finns kvar."))
     return redirect(response.form_url())
@@ -397,7 +399,10 @@ def manage_rounds(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def round_create(request):
     _require_official(request)
-    form = RoundForm(request.POST or None, initial={"kind": Round.Kind.CONSULTATION})
+    form = RoundForm(
+        request.POST if request.method == "POST" else None,
+        initial={"kind": Round.Kind.CONSULTATION},
+    )
     if request.method == "POST" and form.is_valid():
         round = services.create_round(round=form.save(commit=False))
         messages.success(request, _("Omgången är skapad. Lägg till frågor och underlag."))
@@ -415,7 +420,7 @@ def round_create(request):
 def round_manage(request, slug):
     round = _round_for_official(request, slug)
     before = audit.snapshot(round, services.ROUND_FIELDS)
-    form = RoundForm(request.POST or None, instance=round)
+    form = RoundForm(request.POST if request.method == "POST" else None, instance=round)
     if request.method == "POST" and form.is_valid():
         round = services.save_round(round=form.save(commit=False), before=before)
         messages.success(request, _("Omgången är sparad."))
@@ -472,7 +477,9 @@ def question_edit(request, slug, pk=None):
     question = get_object_or_404(Question, pk=pk, round=round) if pk else Question(round=round)
     if pk is None:
         question.position = round.questions.count() + 1
-    form = QuestionForm(request.POST or None, instance=question, round=round)
+    form = QuestionForm(
+        request.POST if request.method == "POST" else None, instance=question, round=round
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.save_question(question=form.save(commit=False))
@@ -848,16 +855,14 @@ def publication(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_POST
 def report_manage(request, slug):
     round = _round_for_official(request, slug)
-    if request.method == "POST":
-        summary = request.POST.get("summary", "")[:10000]
-        try:
-            services.publish_report(round=round, summary=summary)
-        except services.RoundStillOpen:
-            messages.error(request, _("Redogörelsen publiceras först när omgången har stängt."))
-        else:
-            messages.success(request, _("Samrådsredogörelsen är publicerad."))
-            return redirect("consultations:report", slug=slug)
+    summary = request.POST.get("summary", "")[:10000]
+    try:
+        services.publish_report(round=round, summary=summary)
+    except services.RoundStillOpen:
+        messages.error(request, _("Redogörelsen publiceras först när omgången har stängt."))
+    else:
+        messages.success(request, _("Samrådsredogörelsen är publicerad."))
     return redirect("consultations:report", slug=slug)

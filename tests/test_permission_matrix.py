@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from kulturportal.demo import DEMO_PASSWORD, seed_demo_people, seed_reference_data
 from kulturportal.models import Role, RoleAssignment, User
 from tests.conftest import make_nobody, make_other_org_rep
+from tests.consultations import matrix as consultations_matrix
 from tests.forums import matrix as forums_matrix
 from tests.kulturplan import matrix as kulturplan_matrix
 from tests.matrix import (
@@ -35,14 +36,27 @@ from tests.matrix import (
     before_mfa,
 )
 
-APPS = [forums_matrix, kulturplan_matrix]
+APPS = [forums_matrix, kulturplan_matrix, consultations_matrix]
 
 CORE_KWARGS = {
     "municipality_detail": {"slug": "lund"},
     "accept_invitation": {"key": "not-a-real-key"},
     "account_confirm_email": {"key": "not-a-real-key"},
     "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
+    "export_progress": {"token": "not-a-real-token"},
+    "export_download": {"token": "not-a-real-token"},
+    "organisation_join": {"slug": "folkhogskolorna-i-skane"},
+    "organisation_requests": {"slug": "folkhogskolorna-i-skane"},
 }
+# Registering or joining needs a verified e-mail address, which the matrix's nobody and
+# other representative lack (403); the folk high schools' representative is one already.
+VERIFIED_ONLY = answers(
+    "200", anonymous="L", nobody="403", other_org_rep="403", official_without_mfa="M"
+)
+# Deciding a request: the organisation's representatives and the officials; others 404.
+DECIDERS = answers(
+    "404", anonymous="L", official="R", folk_high_school_rep="R", official_without_mfa="M"
+)
 
 #        url name                      GET                 POST
 CORE_ROWS = {
@@ -57,6 +71,30 @@ CORE_ROWS = {
     # The official organises the demo's meetings: told to hand them over first (409).
     "delete_account": (LOGGED_IN, {**LOGGED_IN, "official": "409"}),
     "invite_person": (OFFICIALS, OFFICIALS),
+    # Only the person who asked for an export sees it; a made-up token is no one's.
+    "export_progress": (LOGGED_IN_NOT_FOUND, LOGGED_IN_NOT_FOUND),
+    "export_download": (LOGGED_IN_NOT_FOUND, LOGGED_IN_READ_ONLY),
+    "organisation_register": (VERIFIED_ONLY, VERIFIED_ONLY),
+    "organisation_join": (
+        VERIFIED_ONLY,
+        {
+            **VERIFIED_ONLY,
+            "folk_high_school_rep": "409",
+            **{p: "R" for p in ("official", "lund_chief", "malmo_chief", "ystad_politician")},
+        },
+    ),
+    "organisation_requests": (
+        answers(
+            "404",
+            anonymous="L",
+            official="200",
+            folk_high_school_rep="200",
+            official_without_mfa="M",
+        ),
+        LOGGED_IN_READ_ONLY,
+    ),
+    "membership_approve": (LOGGED_IN_READ_ONLY, DECIDERS),
+    "membership_decline": (LOGGED_IN_READ_ONLY, DECIDERS),
     "accept_invitation": (NOT_FOUND, NOT_FOUND),
     "account_login": before_mfa(ENTRANCE, ENTRANCE),
     "account_signup": before_mfa(ENTRANCE, ENTRANCE),
@@ -133,11 +171,19 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         seed_demo_people()
         people = {p: _person(p) for p in PERSONAS if p != "anonymous"}
         TOTP.activate(people["official"], generate_totp_secret())
-        built = {"people": people}
+        built = {"people": people, "membership_request": _pending_request(people["nobody"])}
         for app in APPS:
             built.update(app.build_world())
         yield built
         transaction.set_rollback(True)
+
+
+def _pending_request(person: User):
+    from kulturportal.models import MembershipRequest, Organisation
+
+    return MembershipRequest.objects.create(
+        user=person, organisation=Organisation.objects.get(slug="folkhogskolorna-i-skane")
+    )
 
 
 def _person(persona: str) -> User:
@@ -177,6 +223,8 @@ def log_in_as(client, world, db, settings):
 
 def _url(name: str, world: dict) -> str:
     kwargs = CORE_KWARGS.get(name)
+    if name in ("membership_approve", "membership_decline"):
+        kwargs = {"pk": world["membership_request"].pk}
     for app in APPS:
         kwargs = kwargs if kwargs is not None else app.url_kwargs(name, world)
     return reverse(name, kwargs=kwargs or {})
