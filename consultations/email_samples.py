@@ -48,7 +48,9 @@ def _receipt() -> dict:
         "attachments": [{"filename": "yttrande.pdf", "size": 182_000}],
         "consent": True,
         "recipient": sample_user(pk=7, email="forening@example.se", first_name="Folke"),
-        "form_url": f"{settings.SITE_URL}/samrad/kulturplan-2029/svara/organisation/folkhogskolorna/",
+        "form_url": (
+            f"{settings.SITE_URL}/samrad/kulturplan-2029/svara/organisation/folkhogskolorna/"
+        ),
     }
 
 

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -273,9 +274,8 @@ def _submit(request, round, response, form):
         )
         return redirect(response.form_url())
     except services.RequiredMissing as missing:
-        form = ResponseForm(round=round, response=response)
-        form.missing = {q.pk for q in missing.questions}
-        return _respond_page(request, round, response, form, missing=missing.questions, status=400)
+        _mark_missing(form, missing.questions)
+        return _respond_page(request, round, response, form, status=400)
     messages.success(
         request,
         _("Svaret är inskickat med diarienummer %(number)s. Ett kvitto kommer med e-post.")
@@ -284,7 +284,19 @@ def _submit(request, round, response, form):
     return redirect(response.form_url())
 
 
-def _respond_page(request, round, response, form, *, conflicts=(), missing=(), status=200):
+MISSING = _lazy("Svara på frågan innan du skickar in.")
+
+
+def _mark_missing(form, questions) -> None:
+    """Each required question left empty gets its message beside its own field."""
+    for question in questions:
+        if question.kind == Question.Kind.FILE:
+            form.file_errors[f"file{question.pk}"] = [str(MISSING)]
+        else:
+            form.add_error(f"q{question.pk}", str(MISSING))
+
+
+def _respond_page(request, round, response, form, *, conflicts=(), status=200):
     response.refresh_from_db()
     return render(
         request,
@@ -293,9 +305,8 @@ def _respond_page(request, round, response, form, *, conflicts=(), missing=(), s
             "round": round,
             "response": response,
             "form": form,
-            "rows": _rows_with_errors(form, missing),
+            "rows": _rows_with_errors(form),
             "conflicts": conflicts,
-            "missing": missing,
             "attachments": list(
                 response.attachments.filter(removed_at__isnull=True).select_related("question")
             ),
@@ -308,8 +319,7 @@ def _respond_page(request, round, response, form, *, conflicts=(), missing=(), s
     )
 
 
-def _rows_with_errors(form, missing) -> list[dict]:
-    missing_ids = {q.pk for q in missing}
+def _rows_with_errors(form) -> list[dict]:
     file_errors = getattr(form, "file_errors", {})
     rows = []
     for question, field in form.rows():
@@ -317,7 +327,6 @@ def _rows_with_errors(form, missing) -> list[dict]:
             {
                 "question": question,
                 "field": field,
-                "missing": question.pk in missing_ids,
                 "file_name": f"file{question.pk}",
                 "file_errors": file_errors.get(f"file{question.pk}", []),
             }
