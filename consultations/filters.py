@@ -24,6 +24,8 @@ def filtered_responses(round: Round, data) -> tuple[FilterForm, object]:
         )
         .order_by("organisation__name", "municipality__name", "pk")
     )
+    if not form.is_bound:
+        return form, responses  # No filters: everything.
     if not form.is_valid():
         return form, responses.none()
     data = form.cleaned_data
