@@ -172,6 +172,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "forums.tasks.send_due_reminders",
         "schedule": timedelta(minutes=15),
     },
+    # A receipt whose task never ran (the broker was down at the submission) is sent late.
+    "sweep-consultation-receipts": {
+        "task": "consultations.tasks.sweep_receipts",
+        "schedule": timedelta(minutes=5),
+    },
     # Export files are kept a week (kulturportal/background_exports.py).
     "clean-up-exports": {
         "task": "kulturportal.tasks.clean_up_exports",
