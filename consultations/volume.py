@@ -270,7 +270,8 @@ class Respondent:
 
 @dataclass
 class Context:
-    now: datetime
+    now: datetime  # the real moment: whether a round is open
+    midnight: datetime  # today's start: the latest any response is dated, the same all day
     organisations: list[Respondent]
     municipalities: list[Respondent]
     addressees: list[int]  # the volume's municipal associations and state agencies
@@ -307,6 +308,7 @@ def _context(volume: Volume) -> Context:
     plan = CulturePlan.objects.filter(slug__startswith=PREFIX).order_by("-starts_year").first()
     return Context(
         now=timezone.now(),
+        midnight=datetime.combine(volume.today, time(0), STOCKHOLM),
         organisations=organisations,
         municipalities=municipalities,
         addressees=addressees,
@@ -421,7 +423,7 @@ def share_out(total: int, weights: list[int], caps: list[int]) -> list[int]:
 
 
 def _at(context: Context, days: int, hour: int) -> datetime:
-    day = timezone.localdate(context.now) + timedelta(days=days)
+    day = context.midnight.date() + timedelta(days=days)
     return datetime.combine(day, time(hour), STOCKHOLM)
 
 
@@ -533,7 +535,7 @@ def _plan_responses(rng, context: Context, spec: RoundSpec, round: Round, size: 
         others = [r for r in organisations if r.kind not in kinds]
         order = reached + others + municipalities
     state = "open" if _state(spec, round, context.now) == "open" else "closed"
-    ends = min(round.closes_at, context.now)
+    ends = min(round.closes_at, context.midnight)
     planned = []
     for respondent in order[:size]:
         draw = rng.random()
@@ -546,14 +548,18 @@ def _plan_responses(rng, context: Context, spec: RoundSpec, round: Round, size: 
         item = Planned(respondent, status)
         if status != Response.Status.DRAFT:
             # Most come in the last days: u ** 0.3 leans towards the deadline.
-            first = round.opens_at + (ends - round.opens_at) * (rng.random() ** 0.3)
+            first = _between(round.opens_at, ends, rng.random() ** 0.3)
             item.submitted.append(first)
             if rng.random() < SHARE_RESUBMITTED:
-                item.submitted.append(first + (ends - first) * rng.random())
+                item.submitted.append(_between(first, ends, rng.random()))
             if status == Response.Status.WITHDRAWN:
-                item.withdrawn_at = item.submitted[-1] + (ends - item.submitted[-1]) * rng.random()
+                item.withdrawn_at = _between(item.submitted[-1], ends, rng.random())
         planned.append(item)
     return planned
+
+
+def _between(start: datetime, end: datetime, share: float) -> datetime:
+    return (start + (end - start) * share).replace(microsecond=0)
 
 
 def _number(planned: list[list[Planned]]) -> dict[int, int]:
