@@ -9,6 +9,10 @@ from kulturportal.forms import LocalDateTimeInput
 from kulturportal.text import strip_hidden
 
 
+REQUIRED_MARK = _("(obligatorisk)")
+RANKING_HELP = _("1 är viktigast. Lämna tomt det du inte vill rangordna.")
+
+
 class ResponseForm(forms.Form):
     """One field per question, each with the hash of the text it was opened with. Nothing
     is required here: a draft may be incomplete; submission checks the required answers."""
@@ -49,8 +53,12 @@ class ResponseForm(forms.Form):
             )
 
     def _field_for(self, question: Question, answer) -> forms.Field:
-        label = question.text
-        common = {"label": label, "required": False, "help_text": question.help_text}
+        # Nothing is required of a draft; the label says what submission will ask for.
+        label = f"{question.text} {REQUIRED_MARK}" if question.required else question.text
+        help_text = question.help_text
+        if question.kind == Question.Kind.RANKING:
+            help_text = f"{help_text} {RANKING_HELP}".strip()
+        common = {"label": label, "required": False, "help_text": help_text}
         options = [(choice, choice) for choice in question.choices]
         if question.kind == Question.Kind.SINGLE:
             return forms.ChoiceField(
@@ -301,10 +309,12 @@ class DispositionForm(forms.ModelForm):
     def __init__(self, *args, round: Round, **kwargs):
         super().__init__(*args, **kwargs)
         plan = round.plan
+        self.fields["outcome"].choices = Disposition.Outcome.choices  # no blank radio
         self.fields["section"].queryset = (
             plan.sections.all() if plan else self.fields["section"].queryset.none()
         )
         self.fields["section"].required = False
+        self.fields["section"].empty_label = _("Inget avsnitt")
 
 
 class FilterForm(forms.Form):

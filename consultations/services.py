@@ -606,6 +606,14 @@ def submissions_missing_receipts(older_than_seconds: int = 120) -> list[int]:
 # --- Publication -------------------------------------------------------------------------------
 
 
+FINDING_LABELS = {
+    "personnummer": gettext_lazy("personnummer"),
+    "email": gettext_lazy("e-postadress"),
+    "phone": gettext_lazy("telefonnummer"),
+    "name": gettext_lazy("namn"),
+}
+
+
 def known_names(response: Response) -> list[str]:
     """The private persons the portal knows in connection with the response: whoever
     wrote or submitted it, and its organisation's or municipality's people."""
@@ -631,7 +639,10 @@ def publication_preview(response: Response) -> list[dict]:
                 "question_id": item["question"],
                 "original": text,
                 "text": result.text,
-                "findings": redaction.find_personal_data(text, known_names=names),
+                "findings": [
+                    (finding, FINDING_LABELS.get(finding.kind, finding.kind))
+                    for finding in redaction.find_personal_data(text, known_names=names)
+                ],
                 "kept": keep,
                 "held_back": response.held_back_parts.get(str(item["question"]), ""),
             }
@@ -646,7 +657,7 @@ def published_content(response: Response) -> dict:
         if part["held_back"]:
             parts.append({"question": part["question_id"], "held_back": part["held_back"]})
             continue
-        redactions += len([f for f in part["findings"] if f.text not in part["kept"]])
+        redactions += len([f for f, _label in part["findings"] if f.text not in part["kept"]])
         parts.append({"question": part["question_id"], "text": part["text"]})
     return {"answers": parts, "redactions": redactions}
 
