@@ -399,9 +399,7 @@ def test_a_wrong_file_is_refused_beside_its_field_and_the_text_is_kept(
     assert _text(folk_response)[questions["text"].text] == "Texten finns kvar."
 
 
-def test_a_required_file_question_needs_a_file_at_submission(
-    folk_client, folk_response, questions
-):
+def test_a_required_file_question_needs_a_file_at_submission(folk_client, folk_response, questions):
     questions["file"].required = True
     questions["file"].save()
     data = form_data(folk_response, {questions["text"].pk: "Text."}, submit="1")
