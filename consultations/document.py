@@ -83,9 +83,11 @@ def report_context(round: Round) -> dict:
         dispositions[disposition.response_id][disposition.question_id] = disposition
     questions = list(round.questions.select_related("development_area", "section"))
     by_question: dict[int, list[dict]] = defaultdict(list)
+    # Before publication (the officials' preview) the same redaction, made now.
+    unpublished = [r for r in responses if r.published_content is None]
+    previews = _services().published_contents(unpublished, round) if unpublished else {}
     for response in responses:
-        # Before publication (the officials' preview) the same redaction, made now.
-        content = response.published_content or _services().published_content(response)
+        content = response.published_content or previews.get(response.pk, {})
         held = {part["question"] for part in content.get("answers", []) if part.get("held_back")}
         texts = {part["question"]: part.get("text", "") for part in content.get("answers", [])}
         for question in questions:

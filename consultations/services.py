@@ -615,34 +615,60 @@ FINDING_LABELS = {
 
 
 def known_names(response: Response) -> list[str]:
-    """The private persons the portal knows in connection with the response: whoever
-    wrote or submitted it, and its organisation's or municipality's people."""
-    names = {person.get_full_name() for person in people_of(response)}
-    return sorted(n for n in names if n)
+    """The private persons the portal knows in connection with the response: its
+    organisation's representatives or its municipality's people."""
+    return names_by_respondent([response])[_respondent_key(response)]
 
 
-def publication_preview(response: Response) -> list[dict]:
-    """Per answer of the current submission: the redacted text and what was found."""
+def _respondent_key(response: Response) -> tuple[str, int]:
+    if response.municipality_id:
+        return ("m", response.municipality_id)
+    return ("o", response.organisation_id)
+
+
+def names_by_respondent(responses) -> dict[tuple[str, int], list[str]]:
+    """known_names() for many responses in one query."""
+    municipality_ids = [r.municipality_id for r in responses if r.municipality_id]
+    organisation_ids = [r.organisation_id for r in responses if r.organisation_id]
+    roles = (
+        RoleAssignment.objects.active()
+        .filter(
+            Q(municipality_id__in=municipality_ids, role__in=ANSWERS_FOR_MUNICIPALITY)
+            | Q(organisation_id__in=organisation_ids, role=Role.ORGANISATION_REPRESENTATIVE)
+        )
+        .select_related("user")
+    )
+    names: dict[tuple[str, int], set[str]] = {_respondent_key(r): set() for r in responses}
+    for role in roles:
+        key = ("m", role.municipality_id) if role.municipality_id else ("o", role.organisation_id)
+        if role.user.get_full_name():
+            names.setdefault(key, set()).add(role.user.get_full_name())
+    return {key: sorted(found) for key, found in names.items()}
+
+
+def publication_preview(
+    response: Response, *, names: list[str] | None = None, questions: dict | None = None
+) -> list[dict]:
+    """Per answer of the current submission: the redacted text and what was found. Callers
+    with many responses pass the names and the round's questions, read once."""
     submission = response.current_submission
     if submission is None:
         return []
-    names = known_names(response)
+    names = known_names(response) if names is None else names
+    if questions is None:
+        questions = {q.pk: q for q in response.round.questions.all()}
     keep = response.kept_findings
     parts = []
-    questions = {q.pk: q for q in response.round.questions.all()}
     for item in submission.content["answers"]:
         text = item["text"] or "\n".join(item["choices"])
-        result = redaction.redact(text, known_names=names, keep=keep)
+        findings = redaction.find_personal_data(text, known_names=names)
         parts.append(
             {
                 "question": questions.get(item["question"]),
                 "question_id": item["question"],
                 "original": text,
-                "text": result.text,
-                "findings": [
-                    (finding, FINDING_LABELS.get(finding.kind, finding.kind))
-                    for finding in redaction.find_personal_data(text, known_names=names)
-                ],
+                "text": redaction.redact(text, known_names=names, keep=keep).text,
+                "findings": [(f, FINDING_LABELS.get(f.kind, f.kind)) for f in findings],
                 "kept": keep,
                 "held_back": response.held_back_parts.get(str(item["question"]), ""),
             }
@@ -650,16 +676,28 @@ def publication_preview(response: Response) -> list[dict]:
     return parts
 
 
-def published_content(response: Response) -> dict:
+def published_content(
+    response: Response, *, names: list[str] | None = None, questions: dict | None = None
+) -> dict:
     parts = []
     redactions = 0
-    for part in publication_preview(response):
+    for part in publication_preview(response, names=names, questions=questions):
         if part["held_back"]:
             parts.append({"question": part["question_id"], "held_back": part["held_back"]})
             continue
         redactions += len([f for f, _label in part["findings"] if f.text not in part["kept"]])
         parts.append({"question": part["question_id"], "text": part["text"]})
     return {"answers": parts, "redactions": redactions}
+
+
+def published_contents(responses: list[Response], round: Round) -> dict[int, dict]:
+    """published_content() of many responses of one round, in two queries."""
+    names = names_by_respondent(responses)
+    questions = {q.pk: q for q in round.questions.all()}
+    return {
+        r.pk: published_content(r, names=names[_respondent_key(r)], questions=questions)
+        for r in responses
+    }
 
 
 @transaction.atomic
@@ -697,8 +735,9 @@ def publish_responses(*, round: Round) -> int:
         .select_related("current_submission", "round")
     )
     redactions = 0
+    contents = published_contents(responses, round)
     for response in responses:
-        response.published_content = published_content(response)
+        response.published_content = contents[response.pk]
         redactions += response.published_content["redactions"]
     Response.objects.bulk_update(responses, ["published_content"], batch_size=500)
     round.responses_published_at = round.responses_published_at or timezone.now()
