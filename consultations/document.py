@@ -76,7 +76,7 @@ def report_context(round: Round) -> dict:
         .select_related("current_submission")
         .order_by("organisation__name", "municipality__name")
     )
-    dispositions = defaultdict(dict)
+    dispositions: dict[int, dict[int | None, Disposition]] = defaultdict(dict)
     for disposition in Disposition.objects.filter(response__round=round).select_related(
         "section", "question"
     ):
@@ -102,11 +102,11 @@ def report_context(round: Round) -> dict:
                 }
             )
     themes = _themes(questions, by_question)
-    counts = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
     for response in responses:
-        disposition = dispositions[response.pk].get(None)
-        if disposition:
-            counts[disposition.outcome] += 1
+        overall = dispositions[response.pk].get(None)
+        if overall:
+            counts[overall.outcome] += 1
     return {
         "round": round,
         "responses": responses,

@@ -43,7 +43,7 @@ def build(params: dict) -> ExportRows:
     return ExportRows(
         headers=headers,
         rows=_rows(responses, questions),
-        total=responses.count(),
+        total=responses.count(),  # type: ignore[attr-defined]
         sheet_title=_("Svar"),
         widths=[14, 30, 18, 16, 18, 12, 18, 8, 20, 18, 40, 30] + [60, 30] * len(questions),
     )
@@ -67,7 +67,7 @@ def _dispositions(queryset):
 def _row(response: Response, questions) -> list:
     content = response.current_submission.content if response.current_submission else {}
     answers = {item["question"]: item for item in content.get("answers", [])}
-    dispositions = {d.question_id: d for d in response.all_dispositions}
+    dispositions = {d.question_id: d for d in response.all_dispositions}  # type: ignore[attr-defined]
     overall = dispositions.get(None)
     respondent = response.respondent
     municipality = response.municipality or getattr(respondent, "host_municipality", None)
@@ -76,7 +76,7 @@ def _row(response: Response, questions) -> list:
         str(respondent),
         _("Kommun") if response.municipality_id else respondent.get_kind_display(),
         municipality.name if municipality else "",
-        str(response.municipality.sub_region) if response.municipality_id else "",
+        str(response.municipality.sub_region) if response.municipality else "",
         response.get_status_display(),
         timezone.localtime(response.submitted_at).strftime("%Y-%m-%d %H:%M")
         if response.submitted_at

@@ -8,7 +8,6 @@ from consultations.services import Posted
 from kulturportal.forms import LocalDateTimeInput
 from kulturportal.text import strip_hidden
 
-
 REQUIRED_MARK = _("(obligatorisk)")
 RANKING_HELP = _("1 är viktigast. Lämna tomt det du inte vill rangordna.")
 

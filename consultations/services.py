@@ -336,7 +336,7 @@ def save_answers(
     if conflicts:
         raise AnswersConflict(conflicts)
     user = _actor()
-    changed = {}
+    changed: dict[str, list] = {}
     for item, answer in changes:
         before = answer.value() if answer else ""
         answer = answer or Answer(response=response, question=item.question)
@@ -623,7 +623,7 @@ def known_names(response: Response) -> list[str]:
 def _respondent_key(response: Response) -> tuple[str, int]:
     if response.municipality_id:
         return ("m", response.municipality_id)
-    return ("o", response.organisation_id)
+    return ("o", response.organisation_id or 0)
 
 
 def names_by_respondent(responses) -> dict[tuple[str, int], list[str]]:
@@ -889,10 +889,11 @@ def _reminder_recipients(missing: list[Addressee]) -> list[tuple[Addressee, str,
         if found:
             recipients += [(addressee, p.email, p.preferred_language or "sv") for p in found]
         else:
+            respondent = addressee.respondent
             fallback = (
-                addressee.respondent.culture_email
-                if is_municipality
-                else addressee.respondent.email
+                respondent.culture_email
+                if isinstance(respondent, Municipality)
+                else respondent.email
             )
             if fallback:
                 recipients.append((addressee, fallback, "sv"))

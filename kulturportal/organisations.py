@@ -97,7 +97,7 @@ def has_verified_email(user: User) -> bool:
 
 def unique_slug(name: str) -> str:
     """A slug from the name, with -2, -3, … when another organisation has it already."""
-    max_length = Organisation._meta.get_field("slug").max_length
+    max_length = Organisation._meta.get_field("slug").max_length or 200
     base = (slugify(name) or "organisation")[: max_length - 6].strip("-") or "organisation"
     numbered = rf"^{re.escape(base)}-[0-9]+$"
     taken = set(
