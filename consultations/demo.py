@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from consultations import services
-from consultations.models import Disposition, Group, Question, Response, Round
+from consultations.models import Disposition, Group, Question, Response, Round, Submission
 from kulturplan.models import CulturePlan
 from kulturportal import audit
 from kulturportal.models import Municipality, Organisation, Role, RoleAssignment, User
@@ -53,6 +53,8 @@ def seed_demo() -> None:
         _open_consultation()
         _open_referral()
         _reported_consultation()
+        # The demo's answers were never sent by anyone: no receipts for them.
+        Submission.objects.update(receipts_queued_at=timezone.now())
 
 
 def _questions(round: Round, plan: CulturePlan) -> list[Question]:

@@ -101,7 +101,8 @@ def report_context(round: Round) -> dict:
                     "disposition": dispositions[response.pk].get(question.pk),
                 }
             )
-    themes = _themes(questions, by_question)
+    # A file question has nothing to quote: its files are not published.
+    themes = _themes([q for q in questions if q.kind != Question.Kind.FILE], by_question)
     counts: dict[str, int] = defaultdict(int)
     for response in responses:
         overall = dispositions[response.pk].get(None)
@@ -112,6 +113,7 @@ def report_context(round: Round) -> dict:
         "responses": responses,
         "overall": [(response, dispositions[response.pk].get(None)) for response in responses],
         "themes": themes,
+        "questions": questions,
         "outcome_counts": [(label, counts[value]) for value, label in Disposition.Outcome.choices],
         "published": round.responses_published_at is not None,
     }

@@ -847,7 +847,11 @@ def publication(request, slug):
         except services.RoundStillOpen:
             messages.error(request, _("Svaren publiceras först när sista svarsdagen har passerat."))
         else:
-            messages.success(request, _("%(count)s svar är publicerade.") % {"count": count})
+            messages.success(
+                request,
+                ngettext("%(count)s svar är publicerat.", "%(count)s svar är publicerade.", count)
+                % {"count": count},
+            )
         return redirect("consultations:publication", slug=slug)
     responses = list(
         Response.objects.submitted()

@@ -111,7 +111,7 @@ def test_an_organisation_answers_and_sees_what_became_of_it(journey, site, smtp_
     assert "Ställningstagandet är sparat." in page.locator(".messages").inner_text()
     journey.click(page.get_by_role("link", name="Publicering"))
     journey.click(page.get_by_role("button", name="Publicera svaren"))
-    assert "1 svar är publicerade." in page.locator(".messages").inner_text()
+    assert "1 svar är publicerat." in page.locator(".messages").inner_text()
     journey.click(page.get_by_role("link", name="Samrådsredogörelse"))
     journey.click(page.get_by_role("button", name="Publicera redogörelsen"))
     report = page.locator("main").inner_text()

@@ -66,17 +66,17 @@ def test_500_page_is_in_swedish_and_needs_nothing_from_the_database(rf):
 
 
 @pytest.mark.django_db
-def test_my_page_promises_no_consultations_before_they_are_built(client, demo):
-    """Defect (issue 11): Min sida told an organisation's representative "Du lämnar
-    samrådssvar för din organisation" in the present tense, and culture chiefs that they
-    answer referrals here, though no consultation can be answered in the portal yet."""
+def test_my_page_says_what_each_role_does_with_the_consultations(client, demo):
+    """Defect (issue 11): Min sida promised consultations before they were built; now that
+    they are (issue 10), each role is told what it does with them, in the present tense."""
     from kulturportal.models import User
 
-    for email, honest in [
-        ("forening@example.se", "när samråden öppnar i portalen"),
-        ("kulturchef.lund@example.se", "Du registrerar kommunens prioriteringar i kulturplanen."),
+    for email, says in [
+        ("forening@example.se", "Du lämnar samrådssvar för din organisation och ser vad"),
+        ("kulturchef.lund@example.se", "besvarar remisser för kommunen"),
+        ("handlaggare@example.se", "hanterar kulturplanen och samråden och remisserna"),
     ]:
         client.force_login(User.objects.get(email=email))
         html = client.get("/min-sida/").content.decode()
-        assert honest in html
-        assert "samrådssvar för din organisation." not in html and "svarar på remisser" not in html
+        assert says in html
+        assert "när samråden öppnar" not in html and "kommer till portalen senare" not in html
