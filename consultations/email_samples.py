@@ -64,5 +64,16 @@ def _reminder() -> dict:
     }
 
 
+def _invitation() -> dict:
+    from consultations.services import Invitee
+
+    return {
+        "round": _round(),
+        "invitee": Invitee("forening@example.se", "Folke Föreningsson", "Folkhögskolorna i Skåne"),
+        "round_url": f"{settings.SITE_URL}/samrad/kulturplan-2029/",
+    }
+
+
 register("consultation_receipt", _receipt)
+register("consultation_invitation", _invitation)
 register("consultation_reminder", _reminder)

@@ -35,6 +35,7 @@ from kulturportal.models import (
     Municipality,
     Organisation,
     OrganisationKind,
+    OutgoingEmail,
     Role,
     RoleAssignment,
     User,
@@ -50,6 +51,7 @@ audit.register_actions(
         "round.responses_published": gettext_lazy("Svaren publicerade"),
         "round.report_published": gettext_lazy("Samrådsredogörelsen publicerad"),
         "round.reminded": gettext_lazy("Påminnelse skickad"),
+        "round.invited": gettext_lazy("Inbjudan skickad"),
         "response.saved": gettext_lazy("Svaret sparat som utkast"),
         "response.submitted": gettext_lazy("Svaret inskickat"),
         "response.withdrawn": gettext_lazy("Svaret återkallat"),
@@ -827,6 +829,81 @@ def audience_organisations(round: Round):
     if OrganisationKind.CONSULTATION_BODY in kinds:
         condition |= Q(pk__in=BodyMembership.objects.values("organisation"))
     return Organisation.objects.filter(condition)
+
+
+@dataclass(frozen=True)
+class Invitee:
+    email: str
+    name: str
+    on_behalf_of: str
+    language: str = "sv"
+
+
+def invitees(round: Round) -> list[Invitee]:
+    """Who the invitation reaches, as the official sees it before sending: the
+    representatives of the audience's organisations (the organisation's own address when it
+    has none in the portal) and, for a referral, the municipalities' culture chiefs."""
+    organisations = list(audience_organisations(round).order_by("name"))
+    condition = Q(organisation__in=organisations, role=Role.ORGANISATION_REPRESENTATIVE)
+    if round.addresses_municipalities:
+        condition |= Q(role=Role.CULTURE_CHIEF, municipality__isnull=False)
+    roles = (
+        RoleAssignment.objects.active()
+        .filter(condition, user__is_active=True)
+        .select_related("user", "organisation", "municipality")
+    )
+    found: dict[str, Invitee] = {}
+    represented = set()
+    for role in roles:
+        if role.organisation_id:
+            represented.add(role.organisation_id)
+        found.setdefault(
+            role.user.email,
+            Invitee(
+                role.user.email,
+                str(role.user),
+                str(role.organisation or role.municipality),
+                role.user.preferred_language or "sv",
+            ),
+        )
+    for organisation in organisations:
+        if organisation.pk not in represented and organisation.email:
+            found.setdefault(
+                organisation.email,
+                Invitee(organisation.email, organisation.name, organisation.name),
+            )
+    return sorted(found.values(), key=lambda i: (i.on_behalf_of, i.email))
+
+
+@transaction.atomic
+def invite(*, round: Round) -> int:
+    """Send the round's invitation; each address gets it once, whenever it is sent again
+    (those added to the audience later get theirs then). Returns how many were queued."""
+    if round.has_closed():
+        raise RoundClosed
+    people = invitees(round)
+    emails = [
+        templated_email(
+            to=invitee.email,
+            name="consultation_invitation",
+            context={
+                "round": round,
+                "invitee": invitee,
+                "round_url": settings.SITE_URL + round.get_absolute_url(),
+            },
+            language=invitee.language,
+            dedupe_key=f"consultation-invitation:{round.pk}:{invitee.email}",
+        )
+        for invitee in people
+    ]
+    already = OutgoingEmail.objects.filter(
+        dedupe_key__startswith=f"consultation-invitation:{round.pk}:"
+    )
+    before = already.count()
+    queue_emails(emails)
+    sent = already.count() - before
+    audit.record("round.invited", round, details={"recipients": sent})
+    return sent
 
 
 @dataclass

@@ -100,6 +100,7 @@ urlpatterns = [
         name="referral_board",
     ),
     path("samrad/<slug:slug>/hantera/remissinstanser/paminn/", views.remind, name="remind"),
+    path("samrad/<slug:slug>/hantera/inbjudan/", views.invitation, name="invitation"),
     path("samrad/<slug:slug>/hantera/publicering/", views.publication, name="publication"),
     path("samrad/<slug:slug>/hantera/redogorelse/", views.report_manage, name="report_manage"),
 ]

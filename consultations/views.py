@@ -879,3 +879,35 @@ def report_manage(request, slug):
     else:
         messages.success(request, _("Samrådsredogörelsen är publicerad."))
     return redirect("consultations:report", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitation(request, slug):
+    """The resolved list of who the invitation reaches, then one click sends it."""
+    round = _round_for_official(request, slug)
+    if request.method == "POST":
+        try:
+            count = services.invite(round=round)
+        except services.RoundClosed:
+            messages.error(request, _("Omgången har stängt; ingen inbjudan skickades."))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Inbjudan skickas till %(count)s ny mottagare.",
+                    "Inbjudan skickas till %(count)s nya mottagare.",
+                    count,
+                )
+                % {"count": count},
+            )
+        return redirect("consultations:invitation", slug=slug)
+    return render(
+        request,
+        "consultations/invitation.html",
+        {
+            "round": round,
+            "invitees": services.invitees(round),
+            "organisations": services.audience_organisations(round).count(),
+        },
+    )

@@ -64,6 +64,7 @@ ROWS = {
     "consultations:referral_board": (OFFICIALS, LOGGED_IN_READ_ONLY),
     "consultations:remind": (LOGGED_IN_READ_ONLY, OFFICIALS_REDIRECT),
     "consultations:publication": (OFFICIALS, OFFICIALS_REDIRECT),
+    "consultations:invitation": (OFFICIALS, OFFICIALS_REDIRECT),
     "consultations:report_manage": (LOGGED_IN_READ_ONLY, OFFICIALS_REDIRECT),
 }
 
