@@ -106,3 +106,18 @@ def test_queueing_the_receipts_again_sends_nothing(receipts, smtp_server):
     response, _messages = receipts
     assert services.queue_receipts(response.current_submission.pk) == 0
     assert len(smtp_server.collector.to("forening@example.se")) == 1
+
+
+def test_the_pdfs_html_escapes_what_was_typed(receipts):
+    from consultations import document
+    from kulturportal import pdf
+
+    response, _messages = receipts
+    submission = response.current_submission
+    html = pdf.render_html(
+        "consultations/pdf/receipt.html",
+        document.receipt_context(submission),
+        title=document.receipt_title(submission),
+        lang="sv",
+    )
+    assert "&lt;script&gt;" in html and "<script>" not in html and "<b>mer</b>" not in html
