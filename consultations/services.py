@@ -875,6 +875,15 @@ def invitees(round: Round) -> list[Invitee]:
     return sorted(found.values(), key=lambda i: (i.on_behalf_of, i.email))
 
 
+def unreachable(round: Round) -> list[str]:
+    """The audience no invitation reaches: no one in the portal and no address of its own."""
+    reached = {invitee.on_behalf_of for invitee in invitees(round)}
+    names = [o.name for o in audience_organisations(round).order_by("name")]
+    if round.addresses_municipalities:
+        names += [m.name for m in Municipality.objects.order_by("name")]
+    return sorted({name for name in names if name not in reached})
+
+
 @transaction.atomic
 def invite(*, round: Round) -> int:
     """Send the round's invitation; each address gets it once, whenever it is sent again

@@ -909,5 +909,6 @@ def invitation(request, slug):
             "round": round,
             "invitees": services.invitees(round),
             "organisations": services.audience_organisations(round).count(),
+            "unreachable": services.unreachable(round),
         },
     )

@@ -74,6 +74,8 @@ def test_a_referral_reaches_the_culture_chiefs_and_the_addressees(referral):
     emails = {invitee.email for invitee in services.invitees(referral)}
     assert "kulturchef.lund@example.se" in emails and "kulturchef.malmo@example.se" in emails
     assert "politiker.ystad@example.se" not in emails
+    # The demo's Skånes Kommuner has no one in the portal and no address of its own.
+    assert "Skånes Kommuner" in services.unreachable(referral)
 
 
 def test_a_closed_round_is_not_invited(open_round, official_client, close_round):
