@@ -84,9 +84,11 @@ def report_context(round: Round) -> dict:
     questions = list(round.questions.select_related("development_area", "section"))
     by_question: dict[int, list[dict]] = defaultdict(list)
     # Before publication (the officials' preview) the same redaction, made now.
-    unpublished = [r for r in responses if r.published_content is None]
+    # Only what may be published is quoted: consented to when submitted, not held back.
+    quotable = [r for r in responses if r.publish_consent and not r.held_back]
+    unpublished = [r for r in quotable if r.published_content is None]
     previews = _services().published_contents(unpublished, round) if unpublished else {}
-    for response in responses:
+    for response in quotable:
         content = response.published_content or previews.get(response.pk, {})
         held = {part["question"] for part in content.get("answers", []) if part.get("held_back")}
         texts = {part["question"]: part.get("text", "") for part in content.get("answers", [])}

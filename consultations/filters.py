@@ -4,8 +4,8 @@ export, so a download holds exactly what the list showed."""
 from django.db.models import Prefetch, Q
 
 from consultations.forms import FilterForm
-from consultations.models import GROUP_KINDS, Disposition, Response, Round, Tag
-from kulturportal.models import Municipality
+from consultations.models import GROUP_KINDS, Disposition, Group, Response, Round, Tag
+from kulturportal.models import BodyMembership, Municipality
 
 
 def filtered_responses(round: Round, data) -> tuple[FilterForm, object]:
@@ -32,7 +32,11 @@ def filtered_responses(round: Round, data) -> tuple[FilterForm, object]:
     if data["status"]:
         responses = responses.filter(status=data["status"])
     if data["group"]:
-        responses = responses.filter(organisation__kind__in=GROUP_KINDS.get(data["group"], []))
+        in_group = Q(organisation__kind__in=GROUP_KINDS.get(data["group"], []))
+        if data["group"] == Group.BODIES:
+            # As the round's audience: the bodies' member organisations with the bodies.
+            in_group |= Q(organisation__in=BodyMembership.objects.values("organisation"))
+        responses = responses.filter(in_group)
     if data["kind"] == "kommun":
         responses = responses.filter(municipality__isnull=False)
     elif data["kind"]:

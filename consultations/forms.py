@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,7 @@ from kulturportal.forms import LocalDateTimeInput
 from kulturportal.text import strip_hidden
 
 REQUIRED_MARK = _("(obligatorisk)")
+RANKS_MESSAGE = _("Ge alternativen rang 1, 2, 3 och så vidare, utan luckor och utan dubbletter.")
 RANKING_HELP = _("1 är viktigast. Lämna tomt det du inte vill rangordna.")
 
 
@@ -24,6 +26,8 @@ class ResponseForm(forms.Form):
             "före publicering. Svaret är en allmän handling även om du inte kryssar i."
         ),
     )
+    # What the consent box showed when the form was opened: only a change is stored.
+    consent_shown = forms.CharField(widget=forms.HiddenInput, required=False)
     attachment = forms.FileField(
         label=_("Bifoga en fil"),
         required=False,
@@ -36,9 +40,10 @@ class ResponseForm(forms.Form):
         self.round = round
         self.file_errors: dict[str, list[str]] = {}
         self.questions = list(round.questions.all())
-        answers = {a.question_id: a for a in response.answers.all()}
+        answers = {a.question_id: a for a in response.answers.all()} if response.pk else {}
         theirs = {c.question.pk: c.theirs for c in conflicts or []}
         self.fields["consent_to_publish"].initial = response.consent_to_publish
+        self.fields["consent_shown"].initial = "1" if response.consent_to_publish else "0"
         for question in self.questions:
             if question.kind == Question.Kind.FILE:
                 continue
@@ -54,7 +59,8 @@ class ResponseForm(forms.Form):
     def _field_for(self, question: Question, answer) -> forms.Field:
         # Nothing is required of a draft; the label says what submission will ask for.
         label = f"{question.text} {REQUIRED_MARK}" if question.required else question.text
-        help_text = question.help_text
+        # Django's field template marks help text safe: an official's text is escaped here.
+        help_text = escape(question.help_text)
         if question.kind == Question.Kind.RANKING:
             help_text = f"{help_text} {RANKING_HELP}".strip()
         common = {"label": label, "required": False, "help_text": help_text}
@@ -157,12 +163,11 @@ class RankingField(forms.MultiValueField):
         ranks = {}
         for option, rank in zip(self.options, data_list or [], strict=False):
             if rank:
+                if not str(rank).isdigit():
+                    raise ValidationError(RANKS_MESSAGE, code="ranks")
                 ranks[option] = int(rank)
         if sorted(ranks.values()) != list(range(1, len(ranks) + 1)):
-            raise ValidationError(
-                _("Ge alternativen rang 1, 2, 3 och så vidare, utan luckor och utan dubbletter."),
-                code="ranks",
-            )
+            raise ValidationError(RANKS_MESSAGE, code="ranks")
         return [option for option, _rank in sorted(ranks.items(), key=lambda item: item[1])]
 
 

@@ -212,13 +212,15 @@ class ResponseQuerySet(models.QuerySet):
     def submitted(self):
         return self.filter(status=Response.Status.SUBMITTED)
 
+    def publishable(self):
+        """Submitted with consent and not held back: what may be quoted publicly."""
+        return self.submitted().filter(publish_consent=True, held_back=False)
+
     def with_respondent(self):
         return self.select_related("organisation__host_municipality", "municipality__sub_region")
 
     def published(self):
-        return self.submitted().filter(
-            round__responses_published_at__isnull=False, consent_to_publish=True, held_back=False
-        )
+        return self.publishable().filter(round__responses_published_at__isnull=False)
 
 
 class Response(TimestampedModel):
@@ -261,6 +263,8 @@ class Response(TimestampedModel):
     )
     has_draft_changes = models.BooleanField(_("ändringar som inte skickats in"), default=False)
     consent_to_publish = models.BooleanField(_("får publiceras på portalen"), default=True)
+    # As submitted: a later draft's checkbox does not change what may be published.
+    publish_consent = models.BooleanField(_("samtycke i det inskickade svaret"), default=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -83,6 +83,14 @@ class RoundClosed(Exception):
     """The deadline has passed (or the round has not opened): nothing is submitted."""
 
 
+class RoundNotOpen(Exception):
+    """The round has not opened yet: a draft may be written, nothing submitted."""
+
+
+class ResponsesNotPublished(Exception):
+    """The report quotes the published responses: they are published first."""
+
+
 class RoundStarted(Exception):
     """Questions are fixed once the round has opened: answers refer to them."""
 
@@ -211,9 +219,14 @@ def add_document(*, round: Round, title: str, upload) -> RoundDocument:
     return document
 
 
+def _has_answers(round: Round) -> bool:
+    """Someone has saved or submitted something: the questions are fixed from then on."""
+    return round.responses.exclude(version=0).exists()
+
+
 @transaction.atomic
 def save_question(*, question: Question) -> Question:
-    if question.round.opens_at <= timezone.now() and question.round.responses.exists():
+    if question.round.opens_at <= timezone.now() and _has_answers(question.round):
         raise RoundStarted
     question.save()
     audit.record(
@@ -227,7 +240,7 @@ def save_question(*, question: Question) -> Question:
 
 @transaction.atomic
 def delete_question(*, question: Question) -> None:
-    if question.round.responses.exists():
+    if _has_answers(question.round):
         raise RoundStarted
     audit.record("round.question_deleted", question.round, details={"question": question.text})
     question.delete()
@@ -263,6 +276,17 @@ def form_url(round: Round, respondent) -> str:
 
     kind = "kommun" if isinstance(respondent, Municipality) else "organisation"
     return reverse("consultations:respond", args=[round.slug, kind, respondent.slug])
+
+
+def existing_or_new(round: Round, respondent) -> Response:
+    """The respondent's response, or an unsaved one to show an empty form: looking at the
+    form stores nothing."""
+    key = (
+        {"municipality": respondent}
+        if isinstance(respondent, Municipality)
+        else {"organisation": respondent}
+    )
+    return Response.objects.filter(round=round, **key).first() or Response(round=round, **key)
 
 
 def response_for(round: Round, respondent) -> Response:
@@ -313,7 +337,11 @@ def _require_editable(response: Response) -> None:
 
 @transaction.atomic
 def save_answers(
-    *, response: Response, posted: list[Posted], consent: bool | None = None
+    *,
+    response: Response,
+    posted: list[Posted],
+    consent: bool | None = None,
+    consent_shown: bool | None = None,
 ) -> Response:
     """Store what this person changed and nothing else.
 
@@ -321,6 +349,9 @@ def save_answers(
     did not touch is left as it is now (another representative may have written it); an
     answer both changed is refused with both texts (AnswersConflict), never overwritten.
     A draft may be saved after the deadline: the text is kept, it is only not submitted.
+    Consent is changed only when this person changed it (`consent_shown` is what the form
+    showed). The log names the questions changed, never the text: a draft is the
+    organisation's own until it is submitted.
     """
     response = Response.objects.select_for_update().get(pk=response.pk)
     _require_editable(response)
@@ -338,22 +369,27 @@ def save_answers(
     if conflicts:
         raise AnswersConflict(conflicts)
     user = _actor()
-    changed: dict[str, list] = {}
+    questions_changed = []
     for item, answer in changes:
-        before = answer.value() if answer else ""
         answer = answer or Answer(response=response, question=item.question)
         answer.text = "" if item.question.has_choices() else item.value
         answer.choices = item.choices if item.question.has_choices() else []
         answer.updated_by = user
         answer.save()
-        # Keyed by the question as people read it: the history shows the key as its label.
-        changed[item.question.text[:120]] = [before, answer.value()]
-    if consent is not None and consent != response.consent_to_publish:
-        changed["consent_to_publish"] = [response.consent_to_publish, consent]
-        response.consent_to_publish = consent
-    if changed:
+        questions_changed.append(item.question.text[:120])
+    consent_changes = {}
+    touched_consent = consent is not None and (consent_shown is None or consent != consent_shown)
+    if touched_consent and consent != response.consent_to_publish:
+        consent_changes["consent_to_publish"] = [response.consent_to_publish, consent]
+        response.consent_to_publish = bool(consent)
+    if questions_changed or consent_changes:
         _touch(response, user)
-        audit.record("response.saved", response, changes=changed)
+        audit.record(
+            "response.saved",
+            response,
+            changes=consent_changes,
+            details={"questions": questions_changed},
+        )
     return response
 
 
@@ -431,6 +467,8 @@ def submit(*, response: Response, moment: datetime | None = None) -> Submission:
     moment = moment or timezone.now()
     response = Response.objects.select_for_update().select_related("round").get(pk=response.pk)
     _require_editable(response)
+    if moment < response.round.opens_at:
+        raise RoundNotOpen
     if not response.round.is_open(moment):
         raise RoundClosed
     missing = missing_required(response)
@@ -451,6 +489,7 @@ def submit(*, response: Response, moment: datetime | None = None) -> Submission:
         content=frozen_content(response),
     )
     response.status = Response.Status.SUBMITTED
+    response.publish_consent = response.consent_to_publish
     response.submitted_at = moment
     response.current_submission = submission
     response.has_draft_changes = False
@@ -757,6 +796,8 @@ def publish_responses(*, round: Round) -> int:
 def publish_report(*, round: Round, summary: str) -> Round:
     if not round.has_closed():
         raise RoundStillOpen
+    if round.responses_published_at is None:
+        raise ResponsesNotPublished
     before = audit.snapshot(round, ["report_summary", "report_published_at"])
     round.report_summary = summary
     round.report_published_at = round.report_published_at or timezone.now()
@@ -866,6 +907,14 @@ def invitees(round: Round) -> list[Invitee]:
                 role.user.preferred_language or "sv",
             ),
         )
+    if round.addresses_municipalities:
+        with_chief = {r.municipality_id for r in roles if r.role == Role.CULTURE_CHIEF}
+        for municipality in Municipality.objects.exclude(pk__in=with_chief):
+            if municipality.culture_email:
+                found.setdefault(
+                    municipality.culture_email,
+                    Invitee(municipality.culture_email, municipality.name, municipality.name),
+                )
     for organisation in organisations:
         if organisation.pk not in represented and organisation.email:
             found.setdefault(
@@ -924,6 +973,10 @@ class Addressee:
     @property
     def has_answered(self) -> bool:
         return self.response is not None and self.response.is_submitted()
+
+    @property
+    def has_withdrawn(self) -> bool:
+        return self.response is not None and self.response.is_withdrawn()
 
 
 def referral_board(round: Round) -> list[Addressee]:
@@ -992,7 +1045,8 @@ def remind_missing(*, round: Round, today: date | None = None) -> int:
     today = today or timezone.localdate()
     if not round.is_open():
         raise RoundClosed
-    missing = [a for a in referral_board(round) if not a.has_answered]
+    # A withdrawn response cannot be sent again: its addressee is not reminded to.
+    missing = [a for a in referral_board(round) if not a.has_answered and not a.has_withdrawn]
     recipients = _reminder_recipients(missing)
     if not recipients:
         raise NoOneToRemind

@@ -32,6 +32,7 @@ from consultations.models import (
     Response,
     Round,
     RoundDocument,
+    text_hash,
 )
 from kulturportal import audit, background_exports
 from kulturportal import pdf as pdf_documents
@@ -65,7 +66,11 @@ def _respondent(request, kind: str, slug: str):
 
 
 def _response_of(request, round: Round, kind: str, slug: str) -> Response:
-    return services.response_for(round, _respondent(request, kind, slug))
+    """The respondent's saved response; 404 if there is none (nothing to withdraw)."""
+    response = services.existing_or_new(round, _respondent(request, kind, slug))
+    if response.pk is None:
+        raise Http404
+    return response
 
 
 # --- Public pages ------------------------------------------------------------------------------
@@ -142,7 +147,7 @@ def published_responses(request, slug):
     unpublished = (
         Response.objects.submitted()
         .filter(round=round)
-        .filter(Q(consent_to_publish=False) | Q(held_back=True))
+        .filter(Q(publish_consent=False) | Q(held_back=True))
         .count()
     )
     return render(
@@ -199,10 +204,12 @@ def respond_choose(request, slug):
 @require_http_methods(["GET", "HEAD", "POST"])
 def respond(request, slug, kind, respondent_slug):
     round = _round(slug)
-    response = _response_of(request, round, kind, respondent_slug)
+    respondent = _respondent(request, kind, respondent_slug)
     if request.method != "POST":
+        response = services.existing_or_new(round, respondent)
         form = ResponseForm(round=round, response=response)
         return _respond_page(request, round, response, form)
+    response = services.response_for(round, respondent)
     form = ResponseForm(request.POST, request.FILES, round=round, response=response)
     if not form.is_valid():
         return _respond_page(request, round, response, form, status=400)
@@ -211,6 +218,7 @@ def respond(request, slug, kind, respondent_slug):
             response=response,
             posted=form.posted(),
             consent=form.cleaned_data["consent_to_publish"],
+            consent_shown=form.cleaned_data["consent_shown"] == "1",
         )
     except services.AnswersConflict as conflict:
         form = _form_after_conflict(request, round, response, conflict.conflicts)
@@ -220,12 +228,26 @@ def respond(request, slug, kind, respondent_slug):
     except services.ResponseWithdrawn:
         messages.error(request, _("Svaret är återkallat och kan inte ändras."))
         return redirect(response.form_url())
+    # What was posted is stored now: a page shown again must know it as its base.
+    form = _form_after_save(request, round, response)
     if not _store_files(request, form, response):
         return _respond_page(request, round, response, form, status=400)
     if "submit" in request.POST:
         return _submit(request, round, response, form)
     messages.success(request, _("Utkastet är sparat. Inget är inskickat ännu."))
     return redirect(response.form_url())
+
+
+def _form_after_save(request, round, response) -> ResponseForm:
+    """The posted form again, its bases moved to what is stored now (the person's own)."""
+    data = request.POST.copy()
+    stored = {a.question_id: a.value() for a in response.answers.all()}
+    for question in round.questions.all():
+        data[f"base{question.pk}"] = text_hash(stored.get(question.pk, ""))
+    data["consent_shown"] = "1" if response.consent_to_publish else "0"
+    form = ResponseForm(data, round=round, response=response)
+    form.is_valid()
+    return form
 
 
 def _form_after_conflict(request, round, response, conflicts) -> ResponseForm:
@@ -273,6 +295,15 @@ def _submit(request, round, response, form):
             ),
         )
         return redirect(response.form_url())
+    except services.RoundNotOpen:
+        messages.error(
+            request,
+            _(
+                "Svaret skickades inte in: omgången har inte öppnat än. Det du skrev är "
+                "sparat som utkast."
+            ),
+        )
+        return redirect(response.form_url())
     except services.RequiredMissing as missing:
         _mark_missing(form, missing.questions)
         return _respond_page(request, round, response, form, status=400)
@@ -297,7 +328,9 @@ def _mark_missing(form, questions) -> None:
 
 
 def _respond_page(request, round, response, form, *, conflicts=(), status=200):
-    response.refresh_from_db()
+    saved = response.pk is not None
+    if saved:
+        response.refresh_from_db()
     return render(
         request,
         "consultations/respond.html",
@@ -309,14 +342,27 @@ def _respond_page(request, round, response, form, *, conflicts=(), status=200):
             "conflicts": conflicts,
             "attachments": list(
                 response.attachments.filter(removed_at__isnull=True).select_related("question")
-            ),
-            "submissions": list(response.submissions.all()),
+            )
+            if saved
+            else [],
+            "submissions": list(response.submissions.all()) if saved else [],
+            "file_error_items": _file_error_items(form),
             "is_open": round.is_open(),
             "has_closed": round.has_closed(),
             "people": services.people_of(response),
         },
         status=status,
     )
+
+
+def _file_error_items(form) -> list[tuple[str, str, str]]:
+    """(field id, label, message) of each file error, for the error summary."""
+    labels = {f"file{q.pk}": q.text for q in form.file_questions()}
+    return [
+        (f"id_{name}", labels.get(name, _("Bifogad fil")), error)
+        for name, errors in form.file_errors.items()
+        for error in errors
+    ]
 
 
 def _rows_with_errors(form) -> list[dict]:
@@ -565,7 +611,10 @@ def _status_counts(round: Round) -> list[tuple[str, int]]:
 def responses_export(request, slug, fmt):
     round = _round_for_official(request, slug)
     form, _responses = filtered_responses(round, request.POST)
-    params = {"round": round.pk, "filters": form.cleaned_data if form.is_valid() else {}}
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("Filtren gick inte att använda; välj dem igen."))
+        return redirect("consultations:manage_responses", slug=slug)
+    params = {"round": round.pk, "filters": form.cleaned_data if form.is_bound else {}}
     export = background_exports.start(
         user=request.user,
         builder=EXPORT_NAME,
@@ -667,6 +716,8 @@ def response_disposition(request, slug, pk):
     round, response = _response_for_official(request, slug, pk)
     question = None
     if request.POST.get("question"):
+        if not request.POST["question"].isdigit():
+            raise Http404
         question = get_object_or_404(Question, pk=request.POST["question"], round=round)
     prefix = f"d{question.pk}" if question else "d"
     existing = Disposition.objects.filter(response=response, question=question).first()
@@ -806,7 +857,7 @@ def referral_board(request, slug):
                 (name, items, sum(1 for r in items if r.has_answered))
                 for name, items in by_region.items()
             ],
-            "missing": [row for row in rows if not row.has_answered],
+            "missing": [row for row in rows if not row.has_answered and not row.has_withdrawn],
             "is_open": round.is_open(),
         },
     )
@@ -876,6 +927,10 @@ def report_manage(request, slug):
         services.publish_report(round=round, summary=summary)
     except services.RoundStillOpen:
         messages.error(request, _("Redogörelsen publiceras först när omgången har stängt."))
+    except services.ResponsesNotPublished:
+        messages.error(
+            request, _("Publicera svaren först: redogörelsen citerar de publicerade svaren.")
+        )
     else:
         messages.success(request, _("Samrådsredogörelsen är publicerad."))
     return redirect("consultations:report", slug=slug)

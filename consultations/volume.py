@@ -603,6 +603,8 @@ def _write_round(rng, context, spec, round, questions, planned, tags) -> dict[st
             submitted_at=item.submitted[-1] if item.submitted else None,
             withdrawn_at=item.withdrawn_at,
             consent_to_publish=consent,
+            # As submitted (services.submit): what may be published.
+            publish_consent=consent if item.submitted else False,
             updated_by_id=person if answers else None,
         )
         contents = []

@@ -91,7 +91,11 @@ def form_data(response: Response, values: dict, *, bases: dict | None = None, **
     """The form as a browser posts it: every question's value (as stored now unless given)
     and the hash of what the form was opened with (`bases` overrides: an older page)."""
     stored = {a.question_id: a.value() for a in response.answers.all()}
-    data = {"consent_to_publish": "on"}
+    # As the page holds it: the consent box ticked, and what it showed when opened.
+    data = {
+        "consent_to_publish": "on",
+        "consent_shown": "1" if response.consent_to_publish else "0",
+    }
     for question in response.round.questions.all():
         if question.kind == Question.Kind.FILE:
             continue

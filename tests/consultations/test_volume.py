@@ -158,6 +158,18 @@ def test_published_rounds_have_the_published_text(demo):
     assert published.exists()
     for response in published.select_related("current_submission", "round"):
         assert response.published_content == services.published_content(response)
+    # The consent as submitted decides what the public sees.
+    shown = _volume_responses().published()
+    assert shown.exists()
+    assert not shown.filter(publish_consent=False).exists()
+    assert set(shown.values_list("pk", flat=True)) == set(
+        published.filter(publish_consent=True, held_back=False).values_list("pk", flat=True)
+    )
+    assert (
+        not _volume_responses().filter(status=Response.Status.DRAFT, publish_consent=True).exists()
+    )
+    for response in _volume_responses().exclude(status=Response.Status.DRAFT)[:200]:
+        assert response.publish_consent == response.current_submission.content["consent_to_publish"]
     unpublished = _volume_responses().filter(round__responses_published_at__isnull=True)
     assert not unpublished.filter(published_content__isnull=False).exists()
 
