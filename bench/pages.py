@@ -12,6 +12,7 @@ P95_TARGET_MS = 50
 PUBLIC_MEETING = "<public-meeting>"  # the next public sub-regional round of the volume
 BUSIEST_MEETING = "<busiest-meeting>"  # the volume meeting with the most invitations
 BIGGEST_PLAN = "<biggest-plan>"  # the volume plan with the most development areas
+BIGGEST_ROUND = "<biggest-round>"  # the volume consultation round with the most responses
 
 
 @dataclass(frozen=True)
@@ -43,18 +44,26 @@ PAGES = [
     Page(f"/kulturplan/{BIGGEST_PLAN}/prioriteringar/"),
     Page("/kommuner/lund/prioriteringar/", LUND_CHIEF),
     Page("/kulturplan/2029-2032/hantera/inrapportering/", REGIONAL_OFFICIAL),
+    Page(f"/samrad/{BIGGEST_ROUND}/hantera/svar/", REGIONAL_OFFICIAL),
 ]
+# The consultations' pages, which `BENCH_ONLY=consultations` drives alone.
+CONSULTATION_PAGES = [page for page in PAGES if page.path.startswith("/samrad/")]
 PERSONAS = sorted({page.persona for page in PAGES if page.persona})
 
 
 def resolve(path: str) -> str:
-    """The path with its placeholder replaced by a meeting's key. Needs Django set up."""
+    """The path with its placeholder replaced by a meeting's key, a plan's or a round's
+    slug. Needs Django set up."""
     if PUBLIC_MEETING in path:
         return path.replace(PUBLIC_MEETING, str(_public_meeting()))
     if BUSIEST_MEETING in path:
         return path.replace(BUSIEST_MEETING, str(_busiest_meeting()))
     if BIGGEST_PLAN in path:
         return path.replace(BIGGEST_PLAN, _biggest_plan())
+    if BIGGEST_ROUND in path:
+        from bench.consultations import biggest_round
+
+        return path.replace(BIGGEST_ROUND, biggest_round().slug)
     return path
 
 

@@ -1,6 +1,14 @@
 """bench/report.md and bench/report.png from one run's figures (see run.py)."""
 
-from bench.pages import BASELINE, BUSIEST_MEETING, P95_TARGET_MS, PAGES, PUBLIC_MEETING
+from bench.pages import (
+    BASELINE,
+    BIGGEST_ROUND,
+    BUSIEST_MEETING,
+    CONSULTATION_PAGES,
+    P95_TARGET_MS,
+    PAGES,
+    PUBLIC_MEETING,
+)
 
 FANOUT_RATIO_TARGET = 0.5  # end to end, at least half of what plain smtplib manages
 
@@ -66,6 +74,7 @@ def markdown(run: dict, chart_name: str) -> str:
         "",
         *pdf_section(run.get("pdf")),
         *fanout_section(run.get("fanout")),
+        *consultations_section(run),
     ]
     return "\n".join(lines)
 
@@ -267,3 +276,208 @@ def chart(run: dict, path) -> None:
     figure.tight_layout()
     figure.savefig(path)
     pyplot.close(figure)
+
+
+# --- The consultations ----------------------------------------------------------------------------
+
+CONSULTATIONS_HEADING = "## Consultations: the response list, the export, the deadline day"
+EXPORT_MEMORY_TARGET = 0.10  # the peak RSS at the largest scale within 10 % of the smallest's
+DEADLINE_P95_TARGET_MS = 1000
+
+
+def update_consultations(run: dict, markdown_path) -> None:
+    """Rewrite the consultations' section of an existing report (BENCH_ONLY=consultations),
+    leaving every other figure as the last full run wrote it."""
+    section = "\n".join(consultations_section(run, separately=True))
+    old = markdown_path.read_text(encoding="utf-8") if markdown_path.exists() else ""
+    start = old.find(CONSULTATIONS_HEADING)
+    if start < 0:
+        new = old.rstrip("\n") + "\n\n" + section
+    else:
+        end = old.find("\n## ", start + len(CONSULTATIONS_HEADING))
+        new = old[:start] + section + (old[end + 1 :] if end >= 0 else "")
+    markdown_path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def consultations_section(run: dict, *, separately: bool = False) -> list[str]:
+    scales = run.get("scales", {})
+    exports = {scale: result.get("export") for scale, result in scales.items()}
+    if not any(exports.values()) and not run.get("deadline"):
+        return []
+    lines = [CONSULTATIONS_HEADING, ""]
+    if separately:
+        lines += [
+            "Measured on their own (`BENCH_ONLY=consultations make bench`), "
+            f"{run['machine'].get('date', '')}, load average "
+            f"{run['machine'].get('load average (1 min), start → end', '?')}; the rest of this "
+            "report is from the last full run.",
+            "",
+        ]
+    lines += _response_list(scales)
+    lines += _export_table(exports)
+    lines += _deadline_table(run.get("deadline"))
+    return lines
+
+
+def _response_list(scales: dict) -> list[str]:
+    lines = []
+    for page in CONSULTATION_PAGES:
+        rows_ = []
+        for scale, result in scales.items():
+            figures = result["pages"].get(page.path)
+            if figures is None:
+                continue
+            queries = {s: _queries(r["pages"][page.path]) for s, r in scales.items()}
+            baseline_rps = result["pages"][BASELINE.path].get("rps")
+            rows_.append(row(page, scale, figures, baseline_rps, queries))
+        if not rows_:
+            continue
+        found = []
+        for scale, result in scales.items():
+            export = result.get("export") or {}
+            responses = f" ({export['responses']:,} responses)" if export else ""
+            found.append(f"`{result['paths'].get(page.path, '?')}` at scale {scale}{responses}")
+        lines += [
+            "The officials' list of a round's responses (50 a page, with the filters and the "
+            f"status counts), logged in as the regional official. `{BIGGEST_ROUND}` is the "
+            "volume's round with the most responses: " + ", ".join(found) + ".",
+            "",
+            "| " + " | ".join(HEADER) + " |",
+            "|" + "---|" * len(HEADER),
+            *rows_,
+            "",
+        ]
+    return lines
+
+
+def _export_table(exports: dict) -> list[str]:
+    figures = {scale: f for scale, f in exports.items() if f}
+    if not figures:
+        return []
+    peaks = {scale: f["peak_rss_kib"] for scale, f in figures.items()}
+    smallest, largest = min(peaks), max(peaks)
+    growth = peaks[largest] / peaks[smallest] - 1 if peaks[smallest] else 0
+    flat = abs(growth) <= EXPORT_MEMORY_TARGET
+    lines = [
+        "### Every response of the biggest round as XLSX",
+        "",
+        "The export as the worker builds it: an ExportFile row as the view stores it (no "
+        "filter set), then `kulturportal.background_exports.build` in a fresh Python process "
+        "of its own, against PostgreSQL, with the bench's gunicorn stopped. Peak RSS is that "
+        "process's "
+        "`ru_maxrss` after the build (Django loaded, before the build: in brackets). The file "
+        "is then opened with openpyxl (read-only) and its rows counted.",
+        "",
+        "| Scale | Responses | Seconds | Rows/s | File | Peak RSS (before) | The build's own "
+        "| Rows in the file (target: every response) | Met |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for scale, f in figures.items():
+        rows_ok = f.get("xlsx_rows") == f["responses"] and f["status"] == "done"
+        size = f"{f['file_bytes'] / 2**20:.1f} MiB" if f.get("file_bytes") else "—"
+        lines.append(
+            f"| {scale} | {f['responses']:,} | {f['seconds']:.1f} "
+            f"| {f['responses'] / f['seconds']:,.0f} | {size} "
+            f"| {f['peak_rss_kib'] / 1024:.0f} MiB ({f['rss_before_kib'] / 1024:.0f} MiB) "
+            f"| {(f['peak_rss_kib'] - f['rss_before_kib']) / 1024:.0f} MiB "
+            f"| {f.get('xlsx_rows', 0):,} "
+            f"| {'met' if rows_ok else 'not met: ' + (f['error'] or 'rows differ')} |"
+        )
+    lines += [
+        "",
+        f"Target: the peak RSS the same at every scale, within {EXPORT_MEMORY_TARGET:.0%} (the "
+        f"export streams). Scale {largest} against scale {smallest}: {growth:+.1%}, "
+        + ("met." if flat else "not met."),
+        "",
+    ]
+    return lines
+
+
+def _deadline_table(f: dict | None) -> list[str]:
+    if not f:
+        return []
+    n = f["organisations"]
+    numbers_ok = (f["distinct_numbers"] == n and f["numbers"] == n and f["consecutive"]) and f[
+        "series_without_gaps"
+    ] is not False
+    receipts_ok = f["receipts"] == n and f["receipts_exactly_once"]
+    errors = ", ".join(f"{count} × {status}" for status, count in sorted(f["statuses"].items()))
+    outbox = ", ".join(f"{count} {status}" for status, count in sorted(f["outbox"].items()))
+    lines = [
+        "### The deadline day",
+        "",
+        f"{n} organisations, each with one representative (a session made directly: the "
+        "login form allows 30 logins a minute from one address), submit an open round's form "
+        f"at once: {n} threads GET the form (the CSRF token, the base hashes), wait for each "
+        "other, then POST it multipart with the required text answer, a "
+        f"{f['attachment_bytes'] / 2**20:.0f} MB PDF in `attachment` and `submit=1`. gunicorn "
+        f"runs {f['gunicorn_workers']} sync workers, a real Celery worker "
+        f"(-c {f['celery_concurrency']}) renders each receipt's PDF (WeasyPrint) and sends it "
+        "to a local SMTP server (aiosmtpd) that counts per recipient, all on this machine. "
+        "An error is any answer but a redirect, or a redirect to a page without the "
+        "registration number. The numbers are read from the database afterwards.",
+        "",
+        "| Measure | Value | Target | Met |",
+        "|---|---|---|---|",
+        f"| Errors | {f['errors']} (answers: {errors}) | 0 | "
+        + ("met" if f["errors"] == 0 else "not met")
+        + " |",
+        f"| POST latency, p50 | {f['p50_ms']:,.0f} ms | | |",
+        f"| POST latency, p95 | {f['p95_ms']:,.0f} ms (max {f['max_ms']:,.0f} ms) "
+        f"| < {DEADLINE_P95_TARGET_MS:,} ms | "
+        + ("met" if f["p95_ms"] < DEADLINE_P95_TARGET_MS else "not met")
+        + " |",
+        f"| All {n} POSTs, first sent → last answered | {f['all_posts_seconds']:.1f} s | | |",
+        *_alone_and_cpu(f),
+        f"| Registration numbers (distinct, consecutive) | {f['distinct_numbers']} of "
+        f"{f['submitted']} submitted, {f['first_number']} – {f['last_number']}; the year's "
+        "series "
+        + ("without gaps" if f["series_without_gaps"] else "with gaps")
+        + f" | {n}, no gaps | "
+        + ("met" if numbers_ok else "not met")
+        + " |",
+        f"| Receipts at the SMTP server | {f['receipts']}"
+        + (", exactly one each" if f["receipts_exactly_once"] else ", not one each")
+        + (
+            f", the last {f['receipts_seconds']:.0f} s after the first POST"
+            if f["receipts_seconds"]
+            else ""
+        )
+        + f" | {n} | "
+        + ("met" if receipts_ok else "not met")
+        + " |",
+        "",
+        f"Attachments stored: {f['attachments']}"
+        + (" of 5 MB each" if f["attachment_sizes_ok"] else " (some not 5 MB)")
+        + f". Receipts in the outbox afterwards: {outbox or 'none'}."
+        + (" Gave up waiting for the receipts." if f["receipts_gave_up"] else ""),
+        "",
+    ]
+    if f["error_examples"]:
+        lines += ["Errors, for example: " + json_examples(f["error_examples"]), ""]
+    return lines
+
+
+def _alone_and_cpu(f: dict) -> list[str]:
+    lines = []
+    if f.get("alone_ms"):
+        alone = f["alone_ms"]
+        lines.append(
+            f"| For comparison: {len(alone)} POSTs one at a time first (another round), "
+            f"fastest / median / slowest | {alone[0]:,.0f} / {alone[len(alone) // 2]:,.0f} / "
+            f"{alone[-1]:,.0f} ms | | |"
+        )
+    cpu = f.get("cpu_during_posts")
+    if cpu:
+        available = f["cores"] * f["all_posts_seconds"]
+        lines.append(
+            f"| CPU while the {f['organisations']} POSTs ran: gunicorn / Celery worker / whole "
+            f"machine | {cpu['gunicorn']:.1f} / {cpu['worker']:.1f} / {cpu['machine']:.1f} "
+            f"CPU-s of {available:.1f} ({f['cores']} cores × {f['all_posts_seconds']:.1f} s) "
+            "| | |"
+        )
+    return lines
+
+
+def json_examples(examples: list[dict]) -> str:
+    return "; ".join(", ".join(f"{k} {v}" for k, v in e.items()) for e in examples)

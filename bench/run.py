@@ -1,11 +1,16 @@
 # ruff: noqa: S603 - every command here is built from constants, none from input.
 """`make bench`: each page under load, at scale 1 and 10, against a trivial Django view;
-then 5,000 invitations end to end through a Celery worker (bench/fanout.py).
+then 5,000 invitations end to end through a Celery worker (bench/fanout.py), and the
+consultations' export and deadline day (bench/consultations.py).
 
 For each scale: a fresh PostgreSQL database with the migrations, the demo data and
 `seed_volume --scale N`; gunicorn with 2 workers and production settings; wrk drives every
 page for a fixed time with 8 connections. Query counts come from bench/probe.py. Writes
 bench/report.md and bench/report.png (and the raw figures to bench/results.json).
+
+`BENCH_ONLY=consultations make bench` runs the consultations' part alone (their pages, the
+export at both scales, the deadline day) and rewrites only that section of bench/report.md
+(raw figures in var/bench/consultations.json).
 """
 
 import http.client
@@ -28,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # so `python bench/run.py` finds the bench package too
 
 from bench import report  # noqa: E402
-from bench.pages import BASELINE, PAGES  # noqa: E402
+from bench.pages import BASELINE, CONSULTATION_PAGES, PAGES  # noqa: E402
 
 SCALES = [1, 10]
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -41,6 +46,11 @@ POSTGRES = "postgres://postgres@127.0.0.1:5432"
 DATABASE = "kulturportal_bench"
 REDIS_URL = "redis://127.0.0.1:6379/2"
 FANOUT = int(os.environ.get("BENCH_FANOUT", "5000"))  # invitations; 0 leaves the fan-out out
+# Organisations submitting at once on the deadline day; 0 leaves it out.
+DEADLINE = int(os.environ.get("BENCH_DEADLINE", "50"))
+ONLY = os.environ.get("BENCH_ONLY", "")  # "consultations": that part alone
+if ONLY not in ("", "consultations"):
+    raise SystemExit(f"BENCH_ONLY={ONLY!r}: only 'consultations' is known")
 WORK = ROOT / "var" / "bench"  # logs and the probe's output
 RESULTS = ROOT / "bench" / "results.json"
 
@@ -53,13 +63,16 @@ def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / "setup.log").unlink(missing_ok=True)
     load_at_start = _load()
-    results, fanout, pdfs = {}, None, None
+    results, fanout, pdfs, deadline = {}, None, None, None
     try:
         for scale in SCALES:
             results[scale] = bench_scale(scale)
-        pdfs = run_pdf(bench_env())  # in the last scale's database
-        if FANOUT:
-            fanout = run_fanout(bench_env())
+        if not ONLY:
+            pdfs = run_pdf(bench_env())  # in the last scale's database
+            if FANOUT:
+                fanout = run_fanout(bench_env())
+        if DEADLINE:
+            deadline = run_deadline(bench_env())
     finally:
         if not os.environ.get("BENCH_KEEP_DB"):  # keep the last scale's database to look into
             _drop_database()
@@ -72,7 +85,14 @@ def main() -> None:
         "scales": results,
         "fanout": fanout,
         "pdf": pdfs,
+        "deadline": deadline,
     }
+    if ONLY:
+        out = WORK / "consultations.json"
+        out.write_text(json.dumps(run, indent=2), encoding="utf-8")
+        report.update_consultations(run, ROOT / "bench" / "report.md")
+        print(f"Rewrote the consultations' section of bench/report.md ({out}).")
+        return
     RESULTS.write_text(json.dumps(run, indent=2), encoding="utf-8")
     report.write(run, ROOT / "bench" / "report.md", ROOT / "bench" / "report.png")
     print("Wrote bench/report.md and bench/report.png.")
@@ -88,7 +108,7 @@ def _check_tools() -> None:
     import psycopg
     import redis
 
-    if FANOUT:
+    if FANOUT or DEADLINE:
         if not shutil.which("redis-server"):
             raise SystemExit("redis-server is missing: the fan-out runs a Redis of its own")
         try:
@@ -119,17 +139,19 @@ def bench_scale(scale: int) -> dict:
     pages = {}
     with gunicorn(env, scale) as port:
         # The baseline before and after the pages, so a drift in the machine's load evens out.
-        for page in [BASELINE, *PAGES, BASELINE]:
+        for page in [BASELINE, *(CONSULTATION_PAGES if ONLY else PAGES), BASELINE]:
             cookie = probe["cookies"].get(page.persona) if page.persona else None
             path = probe["paths"][page.path]
             figures = {**probe["pages"][page.path], **load(port, path, cookie)}
             print(f"  {path:28} {_summary(figures)}", flush=True)
             pages[page.path] = _mean(pages[page.path], figures) if page.path in pages else figures
+    export = run_export(env)  # with gunicorn stopped: the machine's cores to itself
     return {
         "pages": pages,
         "paths": probe["paths"],
         "invited": probe["invited"],
         "versions": probe["versions"],
+        "export": export,
     }
 
 
@@ -219,6 +241,51 @@ def run_fanout(env: dict) -> dict:
     return figures
 
 
+def run_export(env: dict) -> dict:
+    print("  Export: every response of the biggest round as XLSX…", flush=True)
+    out = WORK / "export.json"
+    command = [sys.executable, "-m", "bench.consultations", "export", str(out)]
+    subprocess.run(command, cwd=ROOT, env=env, check=True)
+    f = json.loads(out.read_text(encoding="utf-8"))
+    print(
+        f"  {f['responses']:,} responses in {f['seconds']:.1f} s, peak RSS "
+        f"{f['peak_rss_kib'] / 1024:.0f} MiB ({f['rss_before_kib'] / 1024:.0f} MiB before); "
+        f"{f.get('xlsx_rows', 0):,} rows read back; {f['status']}",
+        flush=True,
+    )
+    return f
+
+
+def run_deadline(env: dict) -> dict:
+    """bench/consultations.py deadline in a process of its own, stopped with SIGTERM if this
+    run is, so that it stops its gunicorn, Celery worker and servers on the way out."""
+    print(f"Deadline day: {DEADLINE} organisations submit at once, 5 MB each…", flush=True)
+    out = WORK / "deadline.json"
+    out.unlink(missing_ok=True)
+    env = {**env, "BENCH_DEADLINE": str(DEADLINE)}
+    command = [sys.executable, "-m", "bench.consultations", "deadline", str(out)]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        if process.wait() != 0:
+            raise RuntimeError(f"bench/consultations.py failed; see {WORK}/*deadline*.log")
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    f = json.loads(out.read_text(encoding="utf-8"))
+    print(
+        f"  {f['errors']} errors, POST p50 {f['p50_ms']:.0f} ms, p95 {f['p95_ms']:.0f} ms; "
+        f"{f['distinct_numbers']} numbers (gap-free: {f['series_without_gaps']}); "
+        f"{f['receipts']} receipts at the SMTP server",
+        flush=True,
+    )
+    return f
+
+
 def _summary(figures: dict) -> str:
     if "rps" not in figures:
         return f"status {figures['status']}: not driven"
@@ -260,17 +327,18 @@ def _flush_redis() -> None:
 
 
 @contextmanager
-def gunicorn(env: dict, scale: int):
+def gunicorn(env: dict, scale: int | str, *, workers: int = WORKERS):
     """gunicorn on a free port, stopped however the block ends."""
     port = _free_port()
-    log = (WORK / f"gunicorn-scale-{scale}.log").open("w")
+    name = f"scale-{scale}" if isinstance(scale, int) else scale
+    log = (WORK / f"gunicorn-{name}.log").open("w")
     command = [
         sys.executable,
         "-m",
         "gunicorn",
         "kulturportal.wsgi:application",
         f"--bind={HOST}:{port}",
-        f"--workers={WORKERS}",
+        f"--workers={workers}",
         "--log-level=warning",
     ]
     # Its own process group, so stopping it takes the workers along.
@@ -295,7 +363,7 @@ def _wait_until_up(server: subprocess.Popen, port: int, timeout: float = 30) -> 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"gunicorn stopped at start; see {WORK}/gunicorn-scale-*.log")
+            raise RuntimeError(f"gunicorn stopped at start; see {WORK}/gunicorn-*.log")
         try:
             if status(port, BASELINE.path) == 200:
                 return
