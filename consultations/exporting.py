@@ -2,6 +2,8 @@
 (kulturportal.background_exports) and written through the core exporter, so formulas in
 people's text are neutralised. Rows are read in chunks: memory stays flat with the count."""
 
+import gc
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,8 +56,14 @@ def _rows(responses, questions):
     responses = responses.prefetch_related(
         None  # the list's own prefetches are replaced by those the export needs
     ).prefetch_related("tags", _dispositions(all_dispositions))
-    for response in responses.iterator(chunk_size=CHUNK):
+    for count, response in enumerate(responses.iterator(chunk_size=CHUNK), start=1):
         yield _row(response, questions)
+        # The prefetched rows point back at their response: cycles that only the garbage
+        # collector frees. Dropped and collected per chunk, memory stays flat with the count.
+        response._prefetched_objects_cache = {}
+        response.all_dispositions = []
+        if count % CHUNK == 0:
+            gc.collect()
 
 
 def _dispositions(queryset):

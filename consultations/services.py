@@ -474,10 +474,6 @@ def submit(*, response: Response, moment: datetime | None = None) -> Submission:
     missing = missing_required(response)
     if missing:
         raise RequiredMissing(missing)
-    if not response.registration_number:
-        response.registration_number = take_registration_number(
-            response.round.registration_prefix, timezone.localtime(moment).year
-        )
     user = _actor()
     number = response.submissions.count() + 1
     submission = Submission.objects.create(
@@ -488,6 +484,12 @@ def submit(*, response: Response, moment: datetime | None = None) -> Submission:
         submitted_by_label=str(user) if user else audit.SYSTEM,
         content=frozen_content(response),
     )
+    if not response.registration_number:
+        # Taken last: the counter's row stays locked until the commit, and every other
+        # submission of the year waits for it.
+        response.registration_number = take_registration_number(
+            response.round.registration_prefix, timezone.localtime(moment).year
+        )
     response.status = Response.Status.SUBMITTED
     response.publish_consent = response.consent_to_publish
     response.submitted_at = moment
