@@ -96,9 +96,10 @@ def build_world() -> dict:
         "folk": folk,
         "folk_response": response,
         "folk_attachment": attachment,
-        "submitted": Response.objects.submitted().filter(round=reported).first(),
-        "question": open_round.questions.first(),
-        "document": open_round.documents.first(),
+        # Keys of their own: the apps' worlds share one dict (forums has a "document").
+        "round_submitted": Response.objects.submitted().filter(round=reported).first(),
+        "round_question": open_round.questions.first(),
+        "round_document": open_round.documents.first(),
     }
 
 
@@ -112,7 +113,7 @@ def url_kwargs(name: str, world: dict) -> dict | None:
         "consultations:round_list": {},
         "consultations:manage_rounds": {},
         "consultations:round_create": {},
-        "consultations:round_document": {"slug": open_slug, "pk": world["document"].pk},
+        "consultations:round_document": {"slug": open_slug, "pk": world["round_document"].pk},
         "consultations:published_responses": {"slug": reported},
         "consultations:report": {"slug": reported},
         "consultations:report_pdf": {"slug": reported},
@@ -120,8 +121,8 @@ def url_kwargs(name: str, world: dict) -> dict | None:
         "consultations:respond_withdraw": folk,
         "consultations:attachment_remove": {**folk, "pk": world["folk_attachment"].pk},
         "consultations:attachment_download": {"pk": world["folk_attachment"].pk},
-        "consultations:question_edit": {"slug": open_slug, "pk": world["question"].pk},
-        "consultations:question_delete": {"slug": open_slug, "pk": world["question"].pk},
+        "consultations:question_edit": {"slug": open_slug, "pk": world["round_question"].pk},
+        "consultations:question_delete": {"slug": open_slug, "pk": world["round_question"].pk},
         "consultations:responses_export": {"slug": reported, "fmt": "xlsx"},
     }
     response_pages = {
@@ -132,5 +133,5 @@ def url_kwargs(name: str, world: dict) -> dict | None:
         "response_publication",
     }
     if name.removeprefix("consultations:") in response_pages:
-        return {"slug": reported, "pk": world["submitted"].pk}
+        return {"slug": reported, "pk": world["round_submitted"].pk}
     return by_name.get(name, {"slug": open_slug})
