@@ -9,7 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from consultations import services
-from consultations.models import Disposition, Group, Question, Response, Round, Submission
+from consultations.models import (
+    Disposition,
+    Group,
+    Question,
+    Response,
+    Round,
+    Submission,
+    text_hash,
+)
 from kulturplan.models import CulturePlan
 from kulturportal import audit
 from kulturportal.models import Municipality, Organisation, Role, RoleAssignment, User
@@ -174,14 +182,8 @@ def _chief(municipality):
 def _answer(response: Response, question: Question, text: str) -> None:
     services.save_answers(
         response=response,
-        posted=[services.Posted(question=question, value=text, base_hash=_hash(""))],
+        posted=[services.Posted(question=question, value=text, base_hash=text_hash(""))],
     )
-
-
-def _hash(text: str) -> str:
-    from consultations.models import text_hash
-
-    return text_hash(text)
 
 
 def _reported_consultation() -> Round:

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -40,6 +41,7 @@ from kulturportal.models import (
     RoleAssignment,
     User,
 )
+from kulturportal.threads import run_in_thread
 
 audit.register_actions(
     {
@@ -272,8 +274,6 @@ def may_answer_for(user, respondent) -> bool:
 
 
 def form_url(round: Round, respondent) -> str:
-    from django.urls import reverse
-
     kind = "kommun" if isinstance(respondent, Municipality) else "organisation"
     return reverse("consultations:respond", args=[round.slug, kind, respondent.slug])
 
@@ -552,23 +552,12 @@ def _queue_receipts_on_commit(submission_id: int) -> None:
     if settings.PDF_RENDER_IN_THREAD:
         # The embedded default has no worker: the receipt's PDF is made in a thread, so
         # the submitting request does not wait for it.
-        transaction.on_commit(lambda: _in_thread(queue_receipts, submission_id), robust=True)
+        transaction.on_commit(
+            lambda: run_in_thread(queue_receipts, submission_id, name=f"receipts-{submission_id}"),
+            robust=True,
+        )
         return
     transaction.on_commit(lambda: send_receipts.delay(submission_id), robust=True)
-
-
-def _in_thread(function, *args) -> None:
-    import threading
-
-    from django.db import close_old_connections
-
-    def run() -> None:
-        try:
-            function(*args)
-        finally:
-            close_old_connections()
-
-    threading.Thread(target=run, daemon=True).start()
 
 
 @transaction.atomic

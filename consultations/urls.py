@@ -1,16 +1,7 @@
 from django.urls import path, register_converter
 
 from consultations import views
-
-
-class ExportFormat:
-    regex = "csv|xlsx"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
+from kulturportal import converters  # noqa: F401 - registers export_format
 
 
 class RespondentKind:
@@ -23,7 +14,6 @@ class RespondentKind:
         return value
 
 
-register_converter(ExportFormat, "consultation_export_format")
 register_converter(RespondentKind, "respondent_kind")
 
 app_name = "consultations"
@@ -65,7 +55,7 @@ urlpatterns = [
     ),
     path("samrad/<slug:slug>/hantera/svar/", views.manage_responses, name="manage_responses"),
     path(
-        "samrad/<slug:slug>/hantera/svar.<consultation_export_format:fmt>",
+        "samrad/<slug:slug>/hantera/svar.<export_format:fmt>",
         views.responses_export,
         name="responses_export",
     ),

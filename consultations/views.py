@@ -3,6 +3,7 @@ from collections import Counter, defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -576,8 +577,6 @@ PAGE_SIZE = 50
 def manage_responses(request, slug):
     round = _round_for_official(request, slug)
     form, responses = filtered_responses(round, request.GET)
-    from django.core.paginator import Paginator
-
     page = Paginator(responses, PAGE_SIZE).get_page(request.GET.get("sida"))
     query = request.GET.copy()
     query.pop("sida", None)

@@ -1,19 +1,7 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from kulturplan import views
-
-
-class ExportFormat:
-    regex = "csv|xlsx"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(ExportFormat, "export_format")
+from kulturportal import converters  # noqa: F401 - registers export_format
 
 app_name = "kulturplan"
 urlpatterns = [

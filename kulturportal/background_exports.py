@@ -42,7 +42,6 @@ import json
 import logging
 import secrets
 import tempfile
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -59,6 +58,7 @@ from django.utils import timezone, translation
 
 from kulturportal import exports
 from kulturportal.models import ExportFile
+from kulturportal.threads import run_in_thread
 
 logger = logging.getLogger(__name__)
 Status = ExportFile.Status
@@ -200,7 +200,9 @@ def _queue(export: ExportFile) -> None:
     if settings.PDF_RENDER_IN_THREAD:
         # The embedded default (make run) has no worker: a thread stands in for it, as for
         # PDFs, so the request answers at once with the progress page.
-        transaction.on_commit(lambda: _build_in_thread(export.pk), robust=True)
+        transaction.on_commit(
+            lambda: run_in_thread(build, export.pk, name=f"export-{export.pk}"), robust=True
+        )
         return
     transaction.on_commit(lambda: _dispatch(export.pk), robust=True)
     if not transaction.get_connection().in_atomic_block:
@@ -220,18 +222,6 @@ def _dispatch(export_id: int) -> None:
             error=f"Not queued: {type(error).__name__}: {error}"[:2000],
             finished_at=timezone.now(),
         )
-
-
-def _build_in_thread(export_id: int) -> None:
-    from django.db import close_old_connections
-
-    def run() -> None:
-        try:
-            build(export_id)
-        finally:
-            close_old_connections()
-
-    threading.Thread(target=run, name=f"export-{export_id}", daemon=True).start()
 
 
 # --- Building (in the task) -------------------------------------------------------------

@@ -26,7 +26,6 @@ import logging
 import mimetypes
 import posixpath
 import re
-import threading
 import time
 from datetime import timedelta
 from importlib.metadata import version
@@ -51,6 +50,7 @@ from django.utils.translation import gettext
 
 from kulturportal.caching import uncacheable
 from kulturportal.models import RenderedDocument
+from kulturportal.threads import run_in_thread
 
 logger = logging.getLogger(__name__)
 Status = RenderedDocument.Status
@@ -171,24 +171,14 @@ def _queue_render(document: RenderedDocument) -> None:
     if settings.PDF_RENDER_IN_THREAD:
         # The embedded default has no worker: a thread stands in for it, so the request
         # still answers at once with the progress page.
-        transaction.on_commit(lambda: _render_in_thread(document.pk))
+        transaction.on_commit(
+            lambda: run_in_thread(render_stored, document.pk, name=f"pdf-{document.pk}")
+        )
         return
     transaction.on_commit(lambda: render_document.delay(document.pk))
     if not transaction.get_connection().in_atomic_block:
         # No transaction: an in-process (eager) task has run already.
         document.refresh_from_db()
-
-
-def _render_in_thread(document_id: int) -> None:
-    from django.db import close_old_connections
-
-    def run() -> None:
-        try:
-            render_stored(document_id)
-        finally:
-            close_old_connections()
-
-    threading.Thread(target=run, name=f"pdf-{document_id}", daemon=True).start()
 
 
 def _retry_if_due(document: RenderedDocument) -> None:

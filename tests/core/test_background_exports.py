@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from kulturportal import background_exports, exports
+from kulturportal import background_exports, exports, threads
 from kulturportal.background_exports import ExportRows
 from kulturportal.models import ExportFile
 from kulturportal.tasks import build_export, clean_up_exports
@@ -218,7 +218,7 @@ def test_without_a_worker_a_thread_builds_it(official, builder, start, settings,
             self.target()
 
     settings.PDF_RENDER_IN_THREAD = True
-    monkeypatch.setattr(background_exports.threading, "Thread", InPlace)
+    monkeypatch.setattr(threads.threading, "Thread", InPlace)
     monkeypatch.setattr("django.db.close_old_connections", lambda: None)
     monkeypatch.setattr(build_export, "delay", lambda *a: pytest.fail("queued to Celery"))
     export = start(official)
