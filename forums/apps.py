@@ -7,6 +7,7 @@ class ForumsConfig(AppConfig):
     verbose_name = _("Överläggningar och nätverk")
 
     def ready(self):
-        from forums import email_samples, panels  # noqa: F401 - email_samples registers them
+        from forums import email_samples, inbound, panels  # noqa: F401 - samples register
 
         panels.register()
+        inbound.register()

@@ -8,6 +8,7 @@ rendering touches no database.
 from django.conf import settings
 
 from forums.models import AgendaItem, ForumType, Invitation, Meeting, MeetingSession
+from forums.services import Change, Span
 from kulturportal.email_samples import register, sample_time, sample_user
 
 
@@ -103,6 +104,9 @@ def _reply_context(meeting: Meeting, invitation: Invitation, **extra) -> dict:
         "meeting": meeting,
         "invitation": invitation,
         "session": None,
+        "sessions": list(meeting.sessions.all()),
+        "documents": [],
+        "organiser": meeting.organiser,
         "reply_url": settings.SITE_URL + invitation.reply_path(),
         "site_url": settings.SITE_URL,
         **extra,
@@ -110,14 +114,27 @@ def _reply_context(meeting: Meeting, invitation: Invitation, **extra) -> dict:
 
 
 def _meeting_invitation() -> dict:
+    # Before a choice: every session is listed, none is the person's own.
     meeting = _sub_regional_round()
-    session = meeting.sessions.all()[3]
-    return _reply_context(meeting, _invitation(meeting), session=session)
+    return _reply_context(
+        meeting,
+        _invitation(meeting),
+        cover_note="Välkomna till vårens delregionala överläggningar! Välj det möte som passar.",
+    )
 
 
 def _meeting_updated() -> dict:
     meeting = _annual_meeting(sequence=1)
-    return _reply_context(meeting, _invitation(meeting))
+    old = Span(sample_time(12, 9), sample_time(12, 15))
+    new = Span(meeting.starts_at, meeting.ends_at)
+    return _reply_context(meeting, _invitation(meeting), changes=[Change("Tid", old, new)])
+
+
+def _meeting_choice() -> dict:
+    meeting = _sub_regional_round()
+    session = meeting.sessions.all()[0]
+    invitation = _invitation(meeting, response=Invitation.Response.ACCEPTED, session=session)
+    return _reply_context(meeting, invitation, session=session, declined=False)
 
 
 def _meeting_cancelled() -> dict:
@@ -151,6 +168,7 @@ def _minutes_context() -> dict:
 register("meeting_invitation", _meeting_invitation)
 register("meeting_updated", _meeting_updated)
 register("meeting_cancelled", _meeting_cancelled)
+register("meeting_choice", _meeting_choice)
 register("reminder_unanswered", _reminder_unanswered)
 register("reminder_coming", _reminder_coming)
 register("waiting_list_promoted", _waiting_list_promoted)

@@ -6,11 +6,11 @@ VTIMEZONE, so a meeting keeps its local time across the clock change.
 """
 
 from datetime import datetime, timedelta
-from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from icalendar import (
     Calendar,
     Event,
@@ -34,19 +34,36 @@ PARTSTAT = {
 }
 
 
-def invitation_calendar(invitation, *, method: str) -> str:
-    """METHOD:REQUEST or METHOD:CANCEL for one invitee."""
+def invitation_calendar(invitation, *, method: str, language: str = "sv") -> str:
+    """METHOD:REQUEST or METHOD:CANCEL for one invitee: their own event (UID and SEQUENCE
+    of their own), holding exactly what they will attend.
+
+    Before someone picks a session of a sub-regional round the event is provisional:
+    STATUS:TENTATIVE, "välj delmöte" in the summary, every session in the description,
+    at the time of the session nearest them.
+    """
     meeting = invitation.meeting
     calendar = _calendar(method)
     # The personal reply page: it opens for every invitee, a non-public meeting's page not.
     url = settings.SITE_URL + invitation.reply_path()
-    event = _event(meeting, session=session_for(invitation), url=url)
+    chosen = chosen_session(invitation)
+    provisional = is_provisional(invitation) and method != "CANCEL"
+    session = chosen or (suggested_session(invitation) if provisional else None)
+    with translation.override(language):
+        event = _event(
+            meeting,
+            uid=invitation.calendar_uid,
+            sequence=invitation.calendar_sequence,
+            session=session,
+            url=url,
+            provisional=provisional,
+        )
     event.add("organizer", _organizer())
     event.add("attendee", _attendee(invitation))
     if method == "CANCEL":
         event.add("status", "CANCELLED")
     else:
-        event.add("status", "CONFIRMED")
+        event.add("status", "TENTATIVE" if provisional else "CONFIRMED")
     calendar.add_component(event)
     return calendar.to_ical().decode()
 
@@ -60,21 +77,39 @@ def feed_calendar(meetings, *, name: str) -> str:
         url = settings.SITE_URL + meeting.get_absolute_url()
         # A round is its sessions, each with its own time and place, not one long block.
         for session in list(meeting.sessions.all()) or [None]:
-            event = _event(meeting, session=session, url=url)
-            event["uid"] = meeting.feed_uid(session)
+            event = _event(
+                meeting,
+                uid=meeting.feed_uid(session),
+                sequence=meeting.sequence,
+                session=session,
+                url=url,
+            )
             event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
             calendar.add_component(event)
     return calendar.to_ical().decode()
 
 
-def session_for(invitation):
-    """The session an invitee of a sub-regional round attends: chosen, else their corner's."""
-    if invitation.session_id:
-        return invitation.session
+def chosen_session(invitation):
+    """The session this invitee said they attend; None if they have not chosen one."""
+    return invitation.session if invitation.session_id else None
+
+
+def is_provisional(invitation) -> bool:
+    """A round's invitee who has not chosen a session (nor declined) holds a provisional
+    entry; everyone else holds the meeting, or their session, as it is."""
+    return (
+        invitation.meeting.is_sub_regional_round()
+        and not invitation.session_id
+        and invitation.response != Invitation.Response.DECLINED
+    )
+
+
+def suggested_session(invitation):
+    """The session nearest the invitee (their corner's town), for a provisional entry."""
     sessions = list(invitation.meeting.sessions.all())
     if not sessions:
         return None
-    if invitation.municipality_id:
+    if invitation.municipality_id and invitation.municipality:
         town = invitation.municipality.sub_region.meeting_town
         for session in sessions:
             if session.town == town:
@@ -111,18 +146,26 @@ def _stockholm_timezone() -> Timezone:
     return zone
 
 
-def _event(meeting, *, session, url: str) -> Event:
+def _event(
+    meeting, *, uid: str, sequence: int, session, url: str, provisional: bool = False
+) -> Event:
     starts_at = session.starts_at if session else meeting.starts_at
     ends_at = session.ends_at if session else meeting.ends_at
     place = (session.place or session.town) if session else meeting.place
     event = Event()
-    event.add("uid", meeting.calendar_uid)
-    event.add("sequence", meeting.sequence)
+    event.add("uid", uid)
+    event.add("sequence", sequence)
     event.add("dtstamp", timezone.now())
     event.add("dtstart", starts_at.astimezone(STOCKHOLM))
     event.add("dtend", ends_at.astimezone(STOCKHOLM))
-    event.add("summary", meeting.title)
-    event.add("description", _description(meeting))
+    if provisional:
+        event.add("summary", _("%(title)s (välj delmöte)") % {"title": meeting.title})
+        place = _("Välj delmöte: %(towns)s") % {
+            "towns": ", ".join(s.town for s in meeting.sessions.all())
+        }
+    else:
+        event.add("summary", meeting.title)
+    event.add("description", _description(meeting, url=url, provisional=provisional))
     location = ", ".join(part for part in [place, meeting.online_url] if part)
     if location:
         event.add("location", location)
@@ -130,21 +173,33 @@ def _event(meeting, *, session, url: str) -> Event:
     return event
 
 
-def _description(meeting) -> str:
+def _description(meeting, *, url: str, provisional: bool = False) -> str:
     lines = [meeting.description] if meeting.description else []
+    if provisional:
+        lines.append(_("Välj vilket delmöte du kommer till på svarssidan: %(url)s") % {"url": url})
+        lines += [
+            f"- {s.town}: {_stockholm(s.starts_at):%Y-%m-%d %H.%M}–{_stockholm(s.ends_at):%H.%M}"
+            + (f", {s.place}" if s.place else "")
+            for s in meeting.sessions.all()
+        ]
     items = list(meeting.agenda_items.all())
     if items:
-        lines.append("Dagordning:")
+        lines.append(_("Dagordning:"))
         lines += [f"{n}. {item.title}" for n, item in enumerate(items, start=1)]
     if meeting.online_url:
-        lines.append(f"Digitalt möte: {meeting.online_url}")
+        lines.append(_("Digitalt möte: %(url)s") % {"url": meeting.online_url})
     return "\n".join(lines)
 
 
+def _stockholm(moment):
+    return moment.astimezone(STOCKHOLM)
+
+
 def _organizer() -> vCalAddress:
-    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    organizer = vCalAddress(f"mailto:{address}")
-    organizer.params["cn"] = vText(name or "Region Skåne")
+    """The portal's own inbox (kulturportal/inbound.py): Accept and Decline in Outlook or
+    Gmail send their REPLY there, and it updates the invitation like the reply page."""
+    organizer = vCalAddress(f"mailto:{settings.CALENDAR_REPLY_ADDRESS}")
+    organizer.params["cn"] = vText(settings.EMAIL_SENDER_NAME)
     return organizer
 
 

@@ -1,5 +1,6 @@
 """Deliberations, networks and meetings: who is invited, what they answered, the minutes."""
 
+import hashlib
 import secrets
 import uuid
 
@@ -212,6 +213,14 @@ class Meeting(TimestampedModel):
     announced_at = models.DateTimeField(_("utskickad"), null=True, blank=True, editable=False)
     # Raised by every save through the portal: a form based on an older version is refused.
     version = models.PositiveIntegerField(default=0, editable=False)
+    reply_by = models.DateField(
+        _("svara senast"),
+        null=True,
+        blank=True,
+        help_text=_("Visas i inbjudan. Lämna tomt för att be om svar innan mötet börjar."),
+    )
+    # The official's note at the top of the invitation, written on the send page.
+    cover_note = models.TextField(_("följebrev"), blank=True, max_length=2000)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -229,6 +238,7 @@ class Meeting(TimestampedModel):
         "institution",
         "is_public",
         "capacity",
+        "reply_by",
     ]
 
     class Meta:
@@ -286,7 +296,13 @@ class Meeting(TimestampedModel):
         return self.starts_at is not None and self.starts_at <= timezone.now()
 
     def is_open_for_replies(self) -> bool:
-        return self.status == self.Status.SCHEDULED and timezone.now() < self.starts_at
+        return self.status == self.Status.SCHEDULED and timezone.now() < self.replies_close_at()
+
+    def replies_close_at(self):
+        """A round takes replies until its last session starts: each session is chosen
+        before it begins, not before the first one does."""
+        starts = [session.starts_at for session in self.sessions.all()]
+        return max(starts) if starts else self.starts_at
 
     def is_full(self) -> bool:
         if self.capacity is None:
@@ -395,6 +411,7 @@ class InvitationQuerySet(models.QuerySet):
             self.filter(user=user, meeting__ends_at__gte=timezone.now())
             .exclude(meeting__status=Meeting.Status.DRAFT)
             .select_related("meeting", "session")
+            .prefetch_related("meeting__sessions")  # whether each still takes replies
             .order_by("meeting__starts_at")
         )
 
@@ -446,6 +463,9 @@ class Invitation(TimestampedModel):
     responded_at = models.DateTimeField(_("svarade"), null=True, blank=True)
     waitlisted = models.BooleanField(_("på väntelistan"), default=False)
     attended = models.BooleanField(_("närvarade"), null=True, blank=True)
+    # This person's own revisions of the calendar entry (a session chosen or changed, a
+    # session of theirs moved): their SEQUENCE is the meeting's plus this, so it only rises.
+    revision = models.PositiveIntegerField(default=0, editable=False)
     last_email = models.ForeignKey(
         "kulturportal.OutgoingEmail",
         on_delete=models.SET_NULL,
@@ -480,6 +500,17 @@ class Invitation(TimestampedModel):
     @property
     def has_replied(self) -> bool:
         return self.response != self.Response.NEEDS_ACTION
+
+    @property
+    def calendar_uid(self) -> str:
+        """This person's own calendar event. Derived from the reply token, so an emailed
+        REPLY naming it can only come from a copy of this person's invitation."""
+        digest = hashlib.sha256(f"calendar:{self.token}".encode()).hexdigest()[:20]
+        return f"{self.meeting.uid}-{digest}@kulturportal.skane.se"
+
+    @property
+    def calendar_sequence(self) -> int:
+        return self.meeting.sequence + self.revision
 
     def reply_path(self) -> str:
         signed = signing.Signer(salt="forums.reply").sign(self.token)

@@ -5,15 +5,17 @@ change that causes it, and sent by a task after commit.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +28,7 @@ from forums.models import (
     Invitation,
     Meeting,
     MeetingDocument,
+    MeetingSession,
     Minutes,
     Network,
     NetworkMembership,
@@ -274,8 +277,10 @@ def validate_schedulable(meeting: Meeting, recipients: list[Recipient]) -> list[
 
 
 @transaction.atomic
-def schedule_and_invite(*, meeting: Meeting) -> int:
-    """Schedule a draft and invite its audience. Returns the number of invitations sent."""
+def schedule_and_invite(*, meeting: Meeting, cover_note: str = "") -> int:
+    """Schedule a draft and invite its audience. Returns the number of invitations sent.
+
+    The cover note, the official's own words, opens the invitation e-mail."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     recipients = resolve_audience(meeting)
     problems = validate_schedulable(meeting, recipients)
@@ -283,7 +288,8 @@ def schedule_and_invite(*, meeting: Meeting) -> int:
         raise ValidationError(problems)
     meeting.status = Meeting.Status.SCHEDULED
     meeting.announced_at = meeting.announced_at or timezone.now()
-    meeting.save(update_fields=["status", "announced_at", "updated_at"])
+    meeting.cover_note = cover_note.strip()
+    meeting.save(update_fields=["status", "announced_at", "cover_note", "updated_at"])
     _create_invitations(meeting, recipients)
     sent = _send_version(meeting)
     audit.record(
@@ -297,13 +303,16 @@ def schedule_and_invite(*, meeting: Meeting) -> int:
 
 
 @transaction.atomic
-def invite_more(*, meeting: Meeting) -> int:
+def invite_more(*, meeting: Meeting, cover_note: str = "") -> int:
     """After the audience grew: invite those not yet invited, with the current version."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     recipients = resolve_audience(meeting)
     problems = validate_schedulable(meeting, recipients)
     if problems:
         raise ValidationError(problems)
+    if cover_note.strip():
+        meeting.cover_note = cover_note.strip()
+        meeting.save(update_fields=["cover_note", "updated_at"])
     before = meeting.invitations.count()
     _create_invitations(meeting, recipients)
     sent = _send_version(meeting)
@@ -335,7 +344,10 @@ def _create_invitations(meeting: Meeting, recipients: list[Recipient]) -> None:
     )
 
 
-MEETING_FIELDS_IN_CALENDAR = {"starts_at", "ends_at", "place", "online_url", "title"}
+# What an invitee's calendar shows of the meeting itself; a round's time and place are its
+# sessions' (compared one by one in save_meeting), so only the rest counts for a round.
+MEETING_FIELDS_IN_CALENDAR = {"starts_at", "ends_at", "place", "online_url", "title", "description"}
+ROUND_FIELDS_IN_CALENDAR = {"online_url", "title", "description"}
 AUDITED_FIELDS = [*Meeting.EDITABLE_FIELDS, "status"]
 
 
@@ -348,44 +360,152 @@ class StaleMeeting(Exception):
         self.entries = entries
 
 
+@dataclass(frozen=True)
+class Span:
+    """A time, and for a session its town and place; shown in the reader's language, so it
+    is formatted when the e-mail is rendered, not when the change is saved."""
+
+    starts_at: datetime
+    ends_at: datetime
+    town: str = ""
+    place: str = ""
+
+    def __str__(self):
+        starts, ends = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        when = f"{date_format(starts, 'j F Y, H.i')}–{date_format(ends, 'H.i')}"
+        return ", ".join(part for part in [self.town, when, self.place] if part)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing an update e-mail says changed: what, from what, to what."""
+
+    label: object  # a lazy translation, rendered in the reader's language
+    old: object
+    new: object
+
+
 @transaction.atomic
-def save_meeting(*, form, sessions, agenda, base_version: int | None) -> int:
+def save_meeting(*, form, sessions, agenda, base_version: int | None, notify: bool = True) -> int:
     """Save the meeting form with its sessions and agenda; one write path, audited.
 
     A form based on an older version than the stored one is refused (StaleMeeting), never
-    saved over the other person's change. A scheduled meeting whose calendar fields changed
-    is re-sent; returns the number of updated invitations queued.
+    saved over the other person's change. A sent meeting whose calendar content changed is
+    sent again, unless the official chose no e-mail (a typo): to everyone when the meeting
+    itself changed, and when only a session of a round moved, to that session's people and
+    to those who have not chosen. Returns the number of updates queued.
     """
     meeting = form.instance
     creating = meeting.pk is None
-    before = {}
+    before: dict = {}
+    sessions_before: dict = {}
     if not creating:
         _claim_version(meeting, base_version)
-        before = audit.snapshot(Meeting.objects.get(pk=meeting.pk), AUDITED_FIELDS)
-    changed = set(form.changed_data) - {"version"}
+        stored = Meeting.objects.get(pk=meeting.pk)
+        before = audit.snapshot(stored, AUDITED_FIELDS)
+        sessions_before = _sessions_snapshot(stored)
+        agenda_before = _agenda_snapshot(stored)
+    changed = set(form.changed_data) - {"version", "notify"}
     meeting = form.save(commit=False)
     if creating:
         meeting.save()
     sessions.instance = agenda.instance = meeting
-    if sessions.has_changed():
-        changed |= {"starts_at"}
+    # Whose session a deletion takes away, before SET_NULL forgets it.
+    moved = _people_of_sessions(meeting, {f.instance.pk for f in sessions.deleted_forms})
     sessions.save()
     agenda.save()
     if meeting.forum_type == ForumType.SUB_REGIONAL and meeting.sessions.exists():
         _span_sessions(meeting)
-    sent = update_meeting(meeting=meeting, changed=changed)
+    if not creating and _agenda_snapshot(meeting) != agenda_before:
+        changed.add("agenda")
+    session_changes = _session_changes(sessions_before, _sessions_snapshot(meeting))
+    sent = update_meeting(
+        meeting=meeting,
+        changed=changed,
+        changes=_changes(before, meeting, changed),
+        session_changes=session_changes,
+        moved=moved,
+        notify=notify,
+    )
     audit.record(
         "meeting.created" if creating else "meeting.changed",
         meeting,
         changes=audit.diff(before, audit.snapshot(meeting, AUDITED_FIELDS)),
         details={
             "version": meeting.version,
-            "sessions_changed": sessions.has_changed(),
-            "agenda_changed": agenda.has_changed(),
+            "sessions_changed": bool(session_changes),
+            "agenda_changed": "agenda" in changed,
             "updates_sent": sent,
+            **({} if notify else {"no_email": True}),
         },
     )
     return sent
+
+
+def _sessions_snapshot(meeting: Meeting) -> dict[int, tuple]:
+    return {s.pk: (s.town, s.place, s.starts_at, s.ends_at) for s in meeting.sessions.all()}
+
+
+def _agenda_snapshot(meeting: Meeting) -> list[tuple]:
+    return [(i.title, i.presenter, i.duration_minutes) for i in meeting.agenda_items.all()]
+
+
+def _people_of_sessions(meeting: Meeting, session_ids: set) -> set[int]:
+    session_ids = {pk for pk in session_ids if pk}
+    if not session_ids:
+        return set()
+    return set(meeting.invitations.filter(session__in=session_ids).values_list("pk", flat=True))
+
+
+def _session_changes(before: dict, after: dict) -> dict[int | None, list[Change]]:
+    """Per session that moved (its pk) the changes its people are told; under None, a
+    session added or taken away, which changes the choice everyone else has."""
+    changes: dict[int | None, list[Change]] = {}
+    if not before:
+        return changes
+    for pk, old in before.items():
+        new = after.get(pk)
+        if new is None:
+            changes.setdefault(None, []).append(
+                Change(gettext_lazy("Delmöte"), _span(old), gettext_lazy("inställt"))
+            )
+        elif new != old:
+            changes[pk] = [Change(gettext_lazy("Delmöte"), _span(old), _span(new))]
+    for pk, new in after.items():
+        if pk not in before:
+            changes.setdefault(None, []).append(
+                Change(gettext_lazy("Nytt delmöte"), "", _span(new))
+            )
+    return changes
+
+
+def _span(snapshot: tuple) -> Span:
+    town, place, starts_at, ends_at = snapshot
+    return Span(starts_at, ends_at, town, place)
+
+
+CHANGE_LABELS = {
+    "title": gettext_lazy("Rubrik"),
+    "place": gettext_lazy("Plats"),
+    "online_url": gettext_lazy("Digitalt möte"),
+    "description": gettext_lazy("Beskrivning"),
+}
+
+
+def _changes(before: dict, meeting: Meeting, changed: set[str]) -> list[Change]:
+    """Old → new of what the calendar shows, for the update e-mail."""
+    if not before:
+        return []
+    changes = []
+    if {"starts_at", "ends_at"} & changed and not meeting.is_sub_regional_round():
+        old = Span(parse_datetime(before["starts_at"]), parse_datetime(before["ends_at"]))
+        changes.append(Change(gettext_lazy("Tid"), old, Span(meeting.starts_at, meeting.ends_at)))
+    for field, label in CHANGE_LABELS.items():
+        if field in changed and not (field == "place" and meeting.is_sub_regional_round()):
+            changes.append(Change(label, before.get(field) or "–", getattr(meeting, field) or "–"))
+    if "agenda" in changed:
+        changes.append(Change(gettext_lazy("Dagordning"), "", gettext_lazy("ändrad, se nedan")))
+    return changes
 
 
 def _claim_version(meeting: Meeting, base_version: int | None) -> None:
@@ -410,20 +530,59 @@ def _span_sessions(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def update_meeting(*, meeting: Meeting, changed: set[str]) -> int:
-    """Save an edited meeting; a scheduled one whose time or place changed is re-sent."""
+def update_meeting(
+    *,
+    meeting: Meeting,
+    changed: set[str],
+    changes: list[Change] | None = None,
+    session_changes: dict | None = None,
+    moved: set[int] | None = None,
+    notify: bool = True,
+) -> int:
+    """Save an edited meeting; a sent one whose calendar content changed is sent again."""
     # Status, sequence and version are the database's, never a stale copy's.
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
     meeting.status, meeting.sequence = current.status, current.sequence
     meeting.version = current.version
-    calendar_changed = bool(changed & MEETING_FIELDS_IN_CALENDAR)
-    if meeting.status == Meeting.Status.SCHEDULED and calendar_changed:
+    fields = (
+        ROUND_FIELDS_IN_CALENDAR
+        if meeting.is_sub_regional_round()
+        else (MEETING_FIELDS_IN_CALENDAR)
+    )
+    meeting_changed = bool(changed & (fields | {"agenda"}))
+    sending = meeting.status == Meeting.Status.SCHEDULED and notify
+    if sending and meeting_changed:
         meeting.sequence += 1
     meeting.save()
     invalidate_public_pages_on_commit()
-    if meeting.status == Meeting.Status.SCHEDULED and calendar_changed:
-        return _send_version(meeting)
+    if not sending:
+        return 0
+    session_changes = session_changes or {}
+    if meeting_changed:
+        # Everyone's calendar changes; each is told the session changes that are theirs.
+        return _send_version(meeting, changes=changes or [], session_changes=session_changes)
+    if session_changes:
+        return _send_session_updates(meeting, session_changes, moved or set())
     return 0
+
+
+def _send_session_updates(meeting: Meeting, session_changes: dict, moved: set[int]) -> int:
+    """A session moved, or one was added or taken away: only the people it concerns get a
+    new revision of their own entry (and an e-mail saying what changed)."""
+    # Those who have not chosen hold every session in their provisional entry.
+    concerned = (
+        Q(session__in=[pk for pk in session_changes if pk])
+        | Q(pk__in=moved)
+        | (Q(session__isnull=True) & ~Q(response=Invitation.Response.DECLINED))
+    )
+    invitations = meeting.invitations.filter(concerned)
+    invitations.update(revision=F("revision") + 1)
+    return _send_version(
+        meeting,
+        only=list(invitations.values_list("pk", flat=True)),
+        changes=[],
+        session_changes=session_changes,
+    )
 
 
 @transaction.atomic
@@ -445,15 +604,36 @@ def cancel_meeting(*, meeting: Meeting) -> int:
     return sent
 
 
-def _send_version(meeting: Meeting) -> int:
-    """Queue this version of the meeting to every invitee who has not had it: one outbox
-    row each (the dedupe key), however often this runs."""
+def _send_version(
+    meeting: Meeting,
+    *,
+    only: list[int] | None = None,
+    changes: list[Change] | None = None,
+    session_changes: dict | None = None,
+) -> int:
+    """Queue this version of each invitee's entry to every invitee who has not had it:
+    one outbox row each (the dedupe key), however often this runs.
+
+    A round's invitee who declined holds no entry (it was cancelled for them): they get
+    no updates, and no cancellation of what they no longer have."""
     method = "CANCEL" if meeting.status == Meeting.Status.CANCELLED else "REQUEST"
-    invitations = list(
-        meeting.invitations.select_related("user", "municipality__sub_region", "session")
-    )
+    invitations = meeting.invitations.select_related("user", "municipality__sub_region", "session")
+    if only is not None:
+        invitations = invitations.filter(pk__in=only)
+    if meeting.is_sub_regional_round():
+        invitations = invitations.exclude(response=Invitation.Response.DECLINED)
+    invitations = list(invitations)
     meeting_context = _meeting_context(meeting)
-    emails = [_invitation_email(invitation, meeting_context, method) for invitation in invitations]
+    session_changes = session_changes or {}
+    emails = [
+        _invitation_email(
+            invitation,
+            meeting_context,
+            method,
+            changes=[*(changes or []), *_changes_for(invitation, session_changes)],
+        )
+        for invitation in invitations
+    ]
     emails = queue_emails(emails)
     for invitation, email in zip(invitations, emails, strict=True):
         invitation.last_email = email
@@ -461,40 +641,93 @@ def _send_version(meeting: Meeting) -> int:
     return len(emails)
 
 
+def _changes_for(invitation: Invitation, session_changes: dict) -> list[Change]:
+    if invitation.session_id:
+        return session_changes.get(invitation.session_id, [])
+    # Not chosen: every session's change is theirs to know.
+    return [change for changes in session_changes.values() for change in changes]
+
+
 def _meeting_context(meeting: Meeting) -> dict:
-    # Prefetch once: the same agenda and sessions go into every e-mail.
-    meeting = Meeting.objects.prefetch_related("agenda_items", "sessions").get(pk=meeting.pk)
-    return {"meeting": meeting, "site_url": settings.SITE_URL}
+    # Prefetch once: the same agenda, sessions and documents go into every e-mail.
+    meeting = (
+        Meeting.objects.select_related("organiser")
+        .prefetch_related("agenda_items", "sessions", "documents")
+        .get(pk=meeting.pk)
+    )
+    return {
+        "meeting": meeting,
+        "site_url": settings.SITE_URL,
+        "sessions": list(meeting.sessions.all()),
+        "documents": list(meeting.documents.all()),
+        "organiser": meeting.organiser,
+        "reply_by": meeting.reply_by,
+    }
 
 
-def _invitation_email(invitation: Invitation, context: dict, method: str) -> OutgoingEmail:
+def _invitation_email(
+    invitation: Invitation,
+    context: dict,
+    method: str,
+    *,
+    changes: list[Change] | None = None,
+    cover_note: str | None = None,
+    language: str | None = None,
+) -> OutgoingEmail:
     meeting = context["meeting"]
     invitation.meeting = meeting
     # "Ändrat" only to those who were sent an earlier version: someone invited after a
     # change gets the invitation, at the current sequence.
     was_sent_before = invitation.last_email_id is not None
+    updating = bool(invitation.calendar_sequence) and was_sent_before
     name = (
         "meeting_cancelled"
         if method == "CANCEL"
-        else ("meeting_updated" if meeting.sequence and was_sent_before else "meeting_invitation")
+        else ("meeting_updated" if updating else "meeting_invitation")
     )
+    language = language or _language(invitation)
     return templated_email(
         to=invitation.email,
         name=name,
         context={
             **context,
             "invitation": invitation,
-            "session": ical.session_for(invitation),
+            "session": ical.chosen_session(invitation),
+            "changes": changes or [],
+            "cover_note": meeting.cover_note if cover_note is None else cover_note,
             "reply_url": settings.SITE_URL + invitation.reply_path(),
         },
-        language=_language(invitation),
-        calendar=ical.invitation_calendar(invitation, method=method),
+        language=language,
+        calendar=ical.invitation_calendar(invitation, method=method, language=language),
         calendar_method=method,
-        dedupe_key=f"meeting:{meeting.pk}:v{meeting.sequence}:{method}:{invitation.email}",
+        headers=_reply_headers(meeting),
+        dedupe_key=_calendar_key(invitation, method),
     )
 
 
-def preview_email(meeting: Meeting, recipient: Recipient) -> tuple[str, str, str]:
+def _calendar_key(invitation: Invitation, method: str) -> str:
+    meeting = invitation.meeting
+    return (
+        f"meeting:{meeting.pk}:v{meeting.sequence}.{invitation.revision}:{method}:"
+        f"{invitation.email}"
+    )
+
+
+def _reply_headers(meeting: Meeting) -> dict:
+    """A reply typed to the e-mail goes to the responsible official; the calendar's Accept
+    and Decline go to the ORGANIZER, the portal's inbox (forums/inbound.py)."""
+    return {"Reply-To": meeting.organiser.email}
+
+
+@dataclass(frozen=True)
+class EmailPreview:
+    subject: str
+    text: str
+    html: str
+    calendar: str
+
+
+def preview_email(meeting: Meeting, recipient: Recipient, cover_note: str = "") -> EmailPreview:
     """The exact e-mail the first recipient would get, rendered but not stored."""
     invitation = Invitation(
         meeting=meeting,
@@ -503,8 +736,37 @@ def preview_email(meeting: Meeting, recipient: Recipient) -> tuple[str, str, str
         municipality_id=recipient.municipality_id,
         token="forhandsvisning",  # noqa: S106 - a preview's link leads nowhere.
     )
-    email = _invitation_email(invitation, _meeting_context(meeting), "REQUEST")
-    return email.subject, email.body_text, email.calendar
+    # One query whoever the first recipient is: the page's count stays flat.
+    language = (
+        User.objects.filter(pk=recipient.user_id)
+        .values_list("preferred_language", flat=True)
+        .first()
+    )
+    email = _invitation_email(
+        invitation,
+        _meeting_context(meeting),
+        "REQUEST",
+        cover_note=cover_note,
+        language=language or "sv",
+    )
+    return EmailPreview(email.subject, email.body_text, email.body_html, email.calendar)
+
+
+def notification_summary(meeting: Meeting) -> dict:
+    """Who an update of the meeting reaches, for the meeting form to say before saving."""
+    invitations = meeting.invitations.all()
+    if meeting.is_sub_regional_round():
+        invitations = invitations.exclude(response=Invitation.Response.DECLINED)
+    counts = dict(
+        invitations.values_list("response").annotate(n=Count("pk")).values_list("response", "n")
+    )
+    return {
+        "total": sum(counts.values()),
+        "coming": counts.get(Invitation.Response.ACCEPTED, 0),
+        "unanswered": counts.get(Invitation.Response.NEEDS_ACTION, 0),
+        "maybe": counts.get(Invitation.Response.TENTATIVE, 0),
+        "declined": counts.get(Invitation.Response.DECLINED, 0),
+    }
 
 
 @transaction.atomic
@@ -534,7 +796,11 @@ def record_reply(
     access_needs: str = "",
     substitute_name: str = "",
     substitute_email: str = "",
+    via_calendar: bool = False,
 ) -> Invitation:
+    """Take an invitee's reply, from the reply page or (via_calendar) from the Accept or
+    Decline of their calendar. In a round, a reply that changes what the person will
+    attend sends them a new revision of their own calendar entry."""
     meeting = Meeting.objects.select_for_update().get(pk=invitation.meeting_id)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ReplyRefused(_("Mötet är inställt. Du behöver inte svara."))
@@ -543,30 +809,101 @@ def record_reply(
     accepted = response == Invitation.Response.ACCEPTED
     if meeting.is_sub_regional_round() and accepted and session is None:
         raise ReplyRefused(_("Välj vilket av delmötena du kommer till."), field="session")
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("session")
+        .get(pk=invitation.pk)
+    )
+    _refuse_started_sessions(invitation, session if accepted else None)
     before = audit.snapshot(invitation, REPLY_FIELDS)
+    entry_before = _calendar_state(invitation)
     was_coming = invitation.response == Invitation.Response.ACCEPTED and not invitation.waitlisted
     invitation.response = response
-    invitation.session = session if response == Invitation.Response.ACCEPTED else None
+    invitation.session = session if accepted else None
     invitation.dietary_needs = dietary_needs
     invitation.access_needs = access_needs
     invitation.substitute_name = substitute_name
     invitation.substitute_email = substitute_email
     invitation.responded_at = timezone.now()
-    invitation.waitlisted = (
-        response == Invitation.Response.ACCEPTED and not was_coming and (meeting.is_full())
-    )
+    invitation.waitlisted = accepted and not was_coming and meeting.is_full()
+    entry_changed = meeting.is_sub_regional_round() and _calendar_state(invitation) != entry_before
+    if entry_changed:
+        invitation.revision += 1
     invitation.save()
     audit.record(
         "invitation.replied",
         meeting,
         changes=audit.diff(before, audit.snapshot(invitation, REPLY_FIELDS)),
-        details={"invitee": invitation.email},
-        actor_label=_("%(email)s via svarslänken") % {"email": invitation.email},
+        details={"invitee": invitation.email, **({"via_calendar": True} if via_calendar else {})},
+        actor_label=(
+            _("%(email)s via kalendern") if via_calendar else _("%(email)s via svarslänken")
+        )
+        % {"email": invitation.email},
     )
-    if was_coming and response != Invitation.Response.ACCEPTED:
+    # A decline from the calendar has already taken the entry out of that calendar.
+    if entry_changed and not (via_calendar and response == Invitation.Response.DECLINED):
+        _send_own_entry(meeting, invitation)
+    if was_coming and not accepted:
         _promote_from_waiting_list(meeting)
     return invitation
+
+
+def _refuse_started_sessions(invitation: Invitation, session) -> None:
+    now = timezone.now()
+    if session is not None and session.starts_at <= now:
+        raise ReplyRefused(
+            _("Delmötet i %(town)s har redan börjat. Välj ett annat delmöte.")
+            % {"town": session.town},
+            field="session",
+        )
+    current = invitation.session
+    if current is not None and current.starts_at <= now and current != session:
+        raise ReplyRefused(
+            _("Ditt delmöte i %(town)s har redan börjat, så svaret kan inte längre ändras.")
+            % {"town": current.town}
+        )
+
+
+def _calendar_state(invitation: Invitation) -> tuple:
+    """What a round's invitee's calendar should hold: nothing (declined), a session, or
+    the provisional entry."""
+    if invitation.response == Invitation.Response.DECLINED:
+        return ("none",)
+    if invitation.session_id:
+        return ("session", invitation.session_id)
+    return ("provisional",)
+
+
+def _send_own_entry(meeting: Meeting, invitation: Invitation) -> None:
+    """The new revision of one person's entry: their session confirmed, the provisional
+    entry again, or a cancellation of it for them when they declined."""
+    declined = invitation.response == Invitation.Response.DECLINED
+    method = "CANCEL" if declined else "REQUEST"
+    context = _meeting_context(meeting)
+    invitation.meeting = context["meeting"]
+    language = _language(invitation)
+    (email,) = queue_emails(
+        [
+            templated_email(
+                to=invitation.email,
+                name="meeting_choice",
+                context={
+                    **context,
+                    "invitation": invitation,
+                    "session": ical.chosen_session(invitation),
+                    "declined": declined,
+                    "reply_url": settings.SITE_URL + invitation.reply_path(),
+                },
+                language=language,
+                calendar=ical.invitation_calendar(invitation, method=method, language=language),
+                calendar_method=method,
+                headers=_reply_headers(meeting),
+                dedupe_key=_calendar_key(invitation, method),
+            )
+        ]
+    )
+    invitation.last_email = email
+    invitation.save(update_fields=["last_email", "updated_at"])
 
 
 REPLY_FIELDS = [*Invitation.REPLY_FIELDS, "waitlisted"]
@@ -608,30 +945,51 @@ def _language(invitation: Invitation) -> str:
 
 def send_due_reminders(now=None) -> int:
     """Reminders 7 and 1 days before the start: to those who haven't answered, and to those
-    coming. Keyed by the start time, so a moved meeting reminds again at its new time."""
+    coming. Keyed by the start time, so a moved meeting reminds again at its new time.
+
+    A round reminds before each of its sessions: that session's people, and those who have
+    not answered, before the session nearest them (their provisional one)."""
     now = now or timezone.now()
-    count = 0
     horizon = now + timedelta(days=max(REMINDER_DAYS))
+    count = 0
     meetings = Meeting.objects.filter(
         status=Meeting.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=horizon
-    )
+    ).exclude(forum_type=ForumType.SUB_REGIONAL)
     for meeting in meetings:
-        # Only the nearest reminder that is due: a meeting planned 20 hours ahead gets the
-        # one-day reminder, not both.
-        due = [days for days in REMINDER_DAYS if meeting.starts_at - timedelta(days=days) <= now]
-        if due:
-            count += _remind(meeting, min(due))
+        days = _due_days(meeting.starts_at, now)
+        if days:
+            count += _remind(meeting, days, starts_at=meeting.starts_at)
+    sessions = MeetingSession.objects.filter(
+        meeting__status=Meeting.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=horizon
+    ).select_related("meeting")
+    for session in sessions:
+        days = _due_days(session.starts_at, now)
+        if days:
+            count += _remind(session.meeting, days, starts_at=session.starts_at, session=session)
     return count
 
 
+def _due_days(starts_at, now) -> int | None:
+    # Only the nearest reminder that is due: a meeting planned 20 hours ahead gets the
+    # one-day reminder, not both.
+    due = [days for days in REMINDER_DAYS if starts_at - timedelta(days=days) <= now]
+    return min(due) if due else None
+
+
 @transaction.atomic
-def _remind(meeting: Meeting, days: int) -> int:
+def _remind(meeting: Meeting, days: int, *, starts_at, session=None) -> int:
     invitations = meeting.invitations.filter(
         Q(response=Invitation.Response.NEEDS_ACTION)
         | Q(response=Invitation.Response.ACCEPTED, waitlisted=False)
-    ).select_related("user", "session")
+    ).select_related("user", "session", "municipality__sub_region")
+    context = _meeting_context(meeting)
+    invitations = list(invitations)
+    for invitation in invitations:
+        invitation.meeting = context["meeting"]  # its sessions and agenda, fetched once
+    if session is not None:
+        invitations = [i for i in invitations if _reminded_for(i, session)]
     emails = []
-    stamp = meeting.starts_at.strftime("%Y%m%d%H%M")
+    stamp = starts_at.strftime("%Y%m%d%H%M")
     for invitation in invitations:
         kind = "coming" if invitation.response == Invitation.Response.ACCEPTED else "unanswered"
         emails.append(
@@ -639,13 +997,14 @@ def _remind(meeting: Meeting, days: int) -> int:
                 to=invitation.email,
                 name=f"reminder_{kind}",
                 context={
-                    "meeting": meeting,
+                    **context,
                     "invitation": invitation,
                     "days": days,
                     "session": invitation.session,
                     "reply_url": settings.SITE_URL + invitation.reply_path(),
                 },
                 language=_language(invitation),
+                headers=_reply_headers(meeting),
                 dedupe_key=f"reminder:{invitation.pk}:{days}d:{kind}:{stamp}",
             )
         )
@@ -654,14 +1013,20 @@ def _remind(meeting: Meeting, days: int) -> int:
     return len(emails) - before
 
 
+def _reminded_for(invitation: Invitation, session) -> bool:
+    if invitation.session_id:
+        return invitation.session_id == session.pk
+    return ical.suggested_session(invitation) == session
+
+
 # --- Attendance and minutes ------------------------------------------------------------------
 
 
-@transaction.atomic
 class NotStarted(Exception):
     """Attendance and minutes wait until the meeting has begun."""
 
 
+@transaction.atomic
 def mark_attendance(*, meeting: Meeting, present_ids: set[int]) -> None:
     if not meeting.has_started():
         raise NotStarted

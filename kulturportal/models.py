@@ -480,6 +480,36 @@ class OutgoingEmail(TimestampedModel):
         return f"{self.to}: {self.subject}"
 
 
+class InboundEmail(TimestampedModel):
+    """A message the portal received (kulturportal/inbound.py): kept whole, whatever became
+    of it, so nothing sent to the portal is ever lost."""
+
+    class Outcome(models.TextChoices):
+        RECEIVED = "received", _("Mottaget")
+        APPLIED = "applied", _("Registrerat")
+        FORWARDED = "forwarded", _("Vidarebefordrat")
+        FAILED = "failed", _("Kunde inte hanteras")
+
+    sender = models.CharField(_("avsändare"), max_length=300, blank=True)
+    recipients = models.TextField(_("mottagare"), blank=True)
+    subject = models.CharField(_("ämne"), max_length=300, blank=True)
+    message_id = models.CharField(max_length=300, blank=True, db_index=True)
+    raw = models.BinaryField()
+    outcome = models.CharField(
+        _("utfall"), max_length=10, choices=Outcome.choices, default=Outcome.RECEIVED
+    )
+    note = models.TextField(_("anteckning"), blank=True)
+    forwarded_to = models.EmailField(_("vidarebefordrat till"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("inkommande e-post")
+        verbose_name_plural = _("inkommande e-post")
+
+    def __str__(self):
+        return f"{self.sender}: {self.subject}"
+
+
 def _readable(value):
     """An ISO date-time from the log, shown as people read it: 10 februari 2027, 09.30."""
     from django.utils.dateparse import parse_datetime

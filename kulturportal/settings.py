@@ -206,6 +206,11 @@ EMAIL_SENDER_NAME = env.str(
     "EMAIL_SENDER_NAME", default="Region Skåne, Avdelningen för kultur och bildning"
 )
 EMAIL_CONTACT_ADDRESS = env.str("EMAIL_CONTACT_ADDRESS", default="kultur@example.se")
+# The portal's own inbox (kulturportal/inbound.py, `manage.py receive_mail`): calendar
+# invitations name it as ORGANIZER and Reply-To, so Accept in Outlook or Gmail reaches it.
+CALENDAR_REPLY_ADDRESS = env.str("CALENDAR_REPLY_ADDRESS", default="svar@kulturportal.example.se")
+# Where a received message nobody else is named for goes (plain replies to the portal).
+INBOUND_FORWARD_TO = env.str("INBOUND_FORWARD_TO", default=EMAIL_CONTACT_ADDRESS)
 EMAIL_MAX_ATTEMPTS = 6
 # The first wait before a failed e-mail is tried again; it doubles up to 30 minutes.
 EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=30)

@@ -68,3 +68,9 @@ def send_now(django_capture_on_commit_callbacks):
             return function(**kwargs)
 
     return run
+
+
+@pytest.fixture
+def official_client(client, official):
+    client.force_login(official)
+    return client

@@ -31,12 +31,6 @@ def hostile_replies(sub_regional_round, send_now, lund_chief):
     return sub_regional_round
 
 
-@pytest.fixture
-def official_client(client, official):
-    client.force_login(official)
-    return client
-
-
 def _body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 

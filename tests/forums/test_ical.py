@@ -33,10 +33,13 @@ def invitation(annual, lund_chief, lund):
 def test_request_has_every_field_outlook_and_google_need(invitation):
     calendar, event = _parse(ical.invitation_calendar(invitation, method="REQUEST"))
     assert calendar["METHOD"] == "REQUEST"
-    assert str(event["UID"]) == f"{invitation.meeting.uid}@kulturportal.skane.se"
+    # The person's own event: the meeting's UUID and a part only their e-mail carries.
+    assert str(event["UID"]) == invitation.calendar_uid
+    assert str(event["UID"]).startswith(f"{invitation.meeting.uid}-")
     assert event["SEQUENCE"] == 0
     assert event.get("DTSTAMP") is not None
-    assert str(event["ORGANIZER"]) == "mailto:kulturportal@example.se"
+    # The portal's inbox, which takes the calendar's Accept and Decline (inbound.py).
+    assert str(event["ORGANIZER"]) == "mailto:svar@kulturportal.example.se"
     attendee = event["ATTENDEE"]
     assert str(attendee) == "mailto:kulturchef.lund@example.se"
     assert attendee.params["PARTSTAT"] == "NEEDS-ACTION" and attendee.params["RSVP"] == "TRUE"
@@ -80,17 +83,40 @@ def test_meetings_on_clock_change_days_keep_their_local_time(invitation, start, 
     assert event.decoded("DTSTART").astimezone(local(2000, 1, 1, 0).tzinfo).hour == 10
 
 
-def test_sub_regional_invitee_gets_the_session_of_their_corner(
+def test_before_a_choice_the_round_is_provisional_not_a_session_nobody_chose(
     sub_regional_round, ystad_politician
 ):
+    """Defect (issue 11): an invitee who had not chosen held their corner's session as a
+    confirmed meeting (LOCATION:Ystad, STATUS:CONFIRMED)."""
     ystad = ystad_politician.role_assignments.get().municipality
     invitation = Invitation.objects.create(
         meeting=sub_regional_round, email=ystad_politician.email, municipality=ystad
     )
     _, event = _parse(ical.invitation_calendar(invitation, method="REQUEST"))
     session = sub_regional_round.sessions.get(town="Ystad")
+    assert event["STATUS"] == "TENTATIVE"
+    assert "(välj delmöte)" in event["SUMMARY"]
+    assert event["LOCATION"] == "Välj delmöte: Helsingborg, Kristianstad, Ystad, Malmö"
+    for other in sub_regional_round.sessions.all():
+        assert f"- {other.town}: " in event["DESCRIPTION"]
+    # At the time of the session nearest them, so the day is held, provisionally.
     assert event.decoded("DTSTART") == session.starts_at
-    assert event["LOCATION"] == "Ystad"
+
+
+def test_a_chosen_session_is_confirmed_with_its_own_time_and_place(
+    sub_regional_round, ystad_politician
+):
+    helsingborg = sub_regional_round.sessions.get(town="Helsingborg")
+    invitation = Invitation.objects.create(
+        meeting=sub_regional_round,
+        email=ystad_politician.email,
+        response=Invitation.Response.ACCEPTED,
+        session=helsingborg,
+    )
+    _, event = _parse(ical.invitation_calendar(invitation, method="REQUEST"))
+    assert event["STATUS"] == "CONFIRMED" and event["SUMMARY"] == sub_regional_round.title
+    assert event.decoded("DTSTART") == helsingborg.starts_at
+    assert event["LOCATION"].startswith(helsingborg.place or "Helsingborg")
 
 
 def test_feed_lists_public_meetings_without_attendees(annual):

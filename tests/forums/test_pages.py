@@ -39,12 +39,6 @@ def _meeting_post(start, **overrides):
     return data
 
 
-@pytest.fixture
-def official_client(client, official):
-    client.force_login(official)
-    return client
-
-
 def test_official_plans_a_meeting(official_client, in_a_month):
     response = official_client.post(reverse("forums:meeting_create"), _meeting_post(in_a_month))
     meeting = Meeting.objects.get()
@@ -201,6 +195,8 @@ def test_replies_to_a_cancelled_or_started_meeting_are_refused(client, scheduled
     Meeting.objects.filter(pk=scheduled_round.pk).update(
         status=Meeting.Status.SCHEDULED, starts_at=timezone.now() - timedelta(minutes=5)
     )
+    # A round takes replies until its last session has begun.
+    scheduled_round.sessions.update(starts_at=timezone.now() - timedelta(minutes=5))
     response = client.post(invitation.reply_path(), {"response": "declined"})
     assert response.status_code == 410 and "redan börjat" in response.content.decode()
     invitation.refresh_from_db()

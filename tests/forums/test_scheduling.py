@@ -40,7 +40,8 @@ def test_scheduling_invites_every_culture_chief_once(annual, send_now, mailoutbo
 
 def test_a_change_of_time_sends_sequence_1_with_the_same_uid(annual, send_now, mailoutbox):
     send_now(services.schedule_and_invite, meeting=annual)
-    first_uid = _calendar_of(mailoutbox[0])[1].walk("VEVENT")[0]["UID"]
+    first_uids = {m.to[0]: _calendar_of(m)[1].walk("VEVENT")[0]["UID"] for m in mailoutbox}
+    assert len(set(first_uids.values())) == 2  # each invitee's own event
     annual.starts_at += timedelta(hours=1)
     annual.ends_at += timedelta(hours=1)
     send_now(services.update_meeting, meeting=annual, changed={"starts_at", "ends_at"})
@@ -48,15 +49,28 @@ def test_a_change_of_time_sends_sequence_1_with_the_same_uid(annual, send_now, m
     assert len(updates) == 2
     for message in updates:
         event = _calendar_of(message)[1].walk("VEVENT")[0]
-        assert event["SEQUENCE"] == 1 and event["UID"] == first_uid
+        assert event["SEQUENCE"] == 1 and event["UID"] == first_uids[message.to[0]]
         assert message.subject.startswith("Ändrat:")
 
 
-def test_a_change_of_description_sends_nothing(annual, send_now, mailoutbox):
+def test_a_change_of_description_reaches_calendars(annual, send_now, mailoutbox):
+    """Defect (issue 11): a description change, shown in the calendar, sent nothing."""
     send_now(services.schedule_and_invite, meeting=annual)
     annual.description = "Ny text"
     send_now(services.update_meeting, meeting=annual, changed={"description"})
+    updates = mailoutbox[2:]
+    assert len(updates) == 2
+    event = _calendar_of(updates[0])[1].walk("VEVENT")[0]
+    assert event["SEQUENCE"] == 1 and "Ny text" in event["DESCRIPTION"]
+
+
+def test_no_email_for_a_typo_saves_and_sends_nothing(annual, send_now, mailoutbox):
+    send_now(services.schedule_and_invite, meeting=annual)
+    annual.description = "Rättat stavfel"
+    send_now(services.update_meeting, meeting=annual, changed={"description"}, notify=False)
     assert len(mailoutbox) == 2
+    annual.refresh_from_db()
+    assert annual.description == "Rättat stavfel" and annual.sequence == 0
 
 
 def test_cancellation_sends_cancel_with_the_same_uid(annual, send_now, mailoutbox):
