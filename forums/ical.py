@@ -44,12 +44,12 @@ def invitation_calendar(invitation, *, method: str, language: str = "sv") -> str
     """
     meeting = invitation.meeting
     calendar = _calendar(method)
-    # The personal reply page: it opens for every invitee, a non-public meeting's page not.
-    url = settings.SITE_URL + invitation.reply_path()
     chosen = chosen_session(invitation)
     provisional = is_provisional(invitation) and method != "CANCEL"
     session = chosen or (suggested_session(invitation) if provisional else None)
     with translation.override(language):
+        # The personal reply page: it opens for every invitee, a non-public meeting's page not.
+        url = settings.SITE_URL + invitation.reply_path()
         event = _event(
             meeting,
             uid=invitation.calendar_uid,

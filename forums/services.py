@@ -695,7 +695,7 @@ def _invitation_email(
             "session": ical.chosen_session(invitation),
             "changes": changes or [],
             "cover_note": meeting.cover_note if cover_note is None else cover_note,
-            "reply_url": settings.SITE_URL + invitation.reply_path(),
+            "reply_url": reply_url(invitation, language),
         },
         language=language,
         calendar=ical.invitation_calendar(invitation, method=method, language=language),
@@ -892,7 +892,7 @@ def _send_own_entry(meeting: Meeting, invitation: Invitation) -> None:
                     "invitation": invitation,
                     "session": ical.chosen_session(invitation),
                     "declined": declined,
-                    "reply_url": settings.SITE_URL + invitation.reply_path(),
+                    "reply_url": reply_url(invitation, language),
                 },
                 language=language,
                 calendar=ical.invitation_calendar(invitation, method=method, language=language),
@@ -927,13 +927,19 @@ def _promote_from_waiting_list(meeting: Meeting) -> None:
                 context={
                     "meeting": meeting,
                     "invitation": waiting,
-                    "reply_url": settings.SITE_URL + waiting.reply_path(),
+                    "reply_url": reply_url(waiting, _language(waiting)),
                 },
                 language=_language(waiting),
                 dedupe_key=f"promoted:{waiting.pk}:{timezone.now():%Y%m%d%H%M%S}",
             )
         ]
     )
+
+
+def reply_url(invitation: Invitation, language: str) -> str:
+    """The reply page in the reader's language (/en/… for English)."""
+    with translation.override(language):
+        return settings.SITE_URL + invitation.reply_path()
 
 
 def _language(invitation: Invitation) -> str:
@@ -992,6 +998,7 @@ def _remind(meeting: Meeting, days: int, *, starts_at, session=None) -> int:
     stamp = starts_at.strftime("%Y%m%d%H%M")
     for invitation in invitations:
         kind = "coming" if invitation.response == Invitation.Response.ACCEPTED else "unanswered"
+        language = _language(invitation)
         emails.append(
             templated_email(
                 to=invitation.email,
@@ -1001,9 +1008,9 @@ def _remind(meeting: Meeting, days: int, *, starts_at, session=None) -> int:
                     "invitation": invitation,
                     "days": days,
                     "session": invitation.session,
-                    "reply_url": settings.SITE_URL + invitation.reply_path(),
+                    "reply_url": reply_url(invitation, language),
                 },
-                language=_language(invitation),
+                language=language,
                 headers=_reply_headers(meeting),
                 dedupe_key=f"reminder:{invitation.pk}:{days}d:{kind}:{stamp}",
             )

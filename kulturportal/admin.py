@@ -9,6 +9,7 @@ from kulturportal.models import (
     BodyMembership,
     Municipality,
     Organisation,
+    InboundEmail,
     OutgoingEmail,
     RoleAssignment,
     RoleInvitation,
@@ -118,6 +119,20 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["to", "subject"]
     readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+
+
+@admin.register(InboundEmail)
+class InboundEmailAdmin(admin.ModelAdmin):
+    """What the portal's inbox received and what became of it, read only."""
+
+    list_display = ["sender", "subject", "outcome", "forwarded_to", "created_at"]
+    list_filter = ["outcome"]
+    search_fields = ["sender", "subject", "note"]
+    exclude = ["raw"]
+    readonly_fields = [f.name for f in InboundEmail._meta.fields if f.name != "raw"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(AuditEntry)

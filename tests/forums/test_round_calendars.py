@@ -252,3 +252,20 @@ def _errors(response) -> str:
             context["sessions"].non_form_errors(),
         ]
     )
+
+
+def test_english_recipients_get_english_throughout(sent_round, send_now, mailoutbox, lund_chief):
+    """Defect (issue 11): an invitee with English as their language got Swedish labels in
+    the calendar and a Swedish reply link."""
+    lund_chief.preferred_language = "en"
+    lund_chief.save(update_fields=["preferred_language"])
+    invitation = _invitation(sent_round, lund_chief.email)
+    send_now(services.resend, invitation=invitation)
+    message = _to(mailoutbox, lund_chief.email)[-1]
+    html = next(body for body, kind in message.alternatives if kind == "text/html")
+    assert '<html lang="en">' in html
+    assert "/en/svar/" in message.body
+    _, event = _event(message)
+    assert "(choose a session)" in event["SUMMARY"]
+    assert "Choose a session: Helsingborg" in event["LOCATION"]
+    assert "/en/svar/" in str(event["URL"])
