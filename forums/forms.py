@@ -3,8 +3,10 @@ from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from forums import pasted
 from forums.models import (
     AgendaItem,
     Audience,
@@ -17,7 +19,6 @@ from forums.models import (
     Minutes,
     Network,
 )
-from forums.services import parse_pasted_emails
 from kulturportal import uploads
 from kulturportal.collation import swedish
 from kulturportal.forms import LocalDateTimeInput
@@ -26,6 +27,19 @@ from kulturportal.text import person_label
 
 MAX_DOCUMENT_BYTES = uploads.MAX_UPLOAD_BYTES
 DEFAULT_TOWNS = ["Helsingborg", "Kristianstad", "Ystad", "Malmö"]
+
+
+NOTIFY_CHOICES = [
+    ("yes", _("Skicka uppdateringen till de inbjudna")),
+    ("no", _("Skicka inget e-post (till exempel för ett rättat stavfel)")),
+]
+
+
+class NotifyField(forms.ChoiceField):
+    """Whether a change is sent: a choice about this save, never a change of the meeting."""
+
+    def has_changed(self, initial, data) -> bool:
+        return False
 
 
 class MeetingForm(forms.ModelForm):
@@ -38,27 +52,41 @@ class MeetingForm(forms.ModelForm):
         widgets = {
             "starts_at": LocalDateTimeInput(),
             "ends_at": LocalDateTimeInput(),
-            "description": forms.Textarea(attrs={"rows": 4}),
+            "description": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "forum_type": _("Välj en överläggningsform, eller ett nätverk nedan."),
-            "network": _("För nätverksträffar. Lämna överläggningsform tom."),
-            "starts_at": _(
-                "Svensk tid. För en delregional överläggning: tiden för hela "
-                "omgången; varje delmöte har sin egen tid nedan."
-            ),
-            "institution": _("Krävs för överläggningar om samfinansierade institutioner."),
+            "forum_type": _("Eller välj ett nätverk, för en nätverksträff."),
+            "network": _("Bara för nätverksträffar."),
+            "starts_at": _("Svensk tid. För en delregional omgång: räknas fram ur delmötena."),
+            "institution": _("För överläggningar om samfinansierade institutioner."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
         self.fields["forum_type"].required = False
+        self.fields["forum_type"].choices = [("", _("Välj överläggningsform")), *ForumType.choices]
         self.fields["host_municipality"].queryset = Municipality.objects.order_by(swedish("name"))
+        self.fields["host_municipality"].empty_label = _("Ingen värdkommun")
         self.fields["institution"].queryset = Organisation.objects.filter(
             kind=OrganisationKind.CULTURAL_INSTITUTION
-        ).order_by("name")
+        ).order_by(swedish("name"))
+        self.fields["institution"].empty_label = _("Välj institution")
         self.fields["network"].queryset = Network.objects.order_by("name")
+        self.fields["network"].empty_label = _("Välj nätverk")
+        if self.instance.pk and self.instance.is_scheduled:
+            self.fields["notify"] = NotifyField(
+                label=_("Ska de inbjudna få veta om ändringen?"),
+                choices=NOTIFY_CHOICES,
+                initial="yes",
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Välj om de inbjudna ska få ett e-postmeddelande.")},
+            )
+
+    @property
+    def notify(self) -> bool:
+        """Whether a change of a sent meeting is e-mailed to the invitees (the default)."""
+        return self.cleaned_data.get("notify", "yes") != "no"
 
     def clean(self):
         data = super().clean()
@@ -118,14 +146,17 @@ SessionFormSet = inlineformset_factory(
     formset=BaseSessionFormSet,
     extra=0,
     can_delete=True,
+    can_delete_extra=False,
 )
 
 AgendaFormSet = inlineformset_factory(
     Meeting,
     AgendaItem,
     fields=["title", "presenter", "duration_minutes"],
-    extra=3,
+    labels={"title": _("Rubrik")},
+    extra=1,
     can_delete=True,
+    can_delete_extra=False,
 )
 
 
@@ -133,60 +164,140 @@ def session_initial() -> list[dict]:
     return [{"town": town} for town in DEFAULT_TOWNS]
 
 
+# Which of a rule's fields each kind of rule uses (forums.services._resolve_rule reads them);
+# the other fields are not shown, and not stored.
+AUDIENCE_FIELDS = {
+    Audience.CULTURE_CHIEFS: [],
+    Audience.MUNICIPAL_POLITICIANS: ["sub_regions"],
+    Audience.NETWORK: ["network"],
+    Audience.BODY: ["organisation"],
+    Audience.CO_FINANCIERS: ["organisation"],
+    Audience.SKANES_KOMMUNER: [],
+    Audience.REGIONAL_POLITICIANS: [],
+    Audience.PEOPLE: ["people"],
+    Audience.EMAILS: ["emails"],
+}
+AUDIENCE_HELP = {
+    Audience.CULTURE_CHIEFS: _("Kulturcheferna i Skånes 33 kommuner."),
+    Audience.MUNICIPAL_POLITICIANS: _("Kulturpolitikerna i kommunerna i de delregioner du väljer."),
+    Audience.NETWORK: _("Alla som är medlemmar i nätverket när inbjudan skickas."),
+    Audience.BODY: _("Företrädarna för kollegiets medlemsorganisationer."),
+    Audience.CO_FINANCIERS: _(
+        "Kulturchefer och kulturpolitiker i kommunerna som medfinansierar institutionen."
+    ),
+    Audience.SKANES_KOMMUNER: _("Företrädarna för Skånes Kommuner."),
+    Audience.REGIONAL_POLITICIANS: _("Ledamöterna i Region Skånes kulturnämnd."),
+    Audience.PEOPLE: _("Personer med konto i portalen."),
+    Audience.EMAILS: _("Adresser som du klistrar in, till exempel från Outlook eller Gmail."),
+}
+
+
 class AudienceRuleForm(forms.ModelForm):
+    """One kind of rule: only that kind's own fields are shown and saved. The page has one
+    such form per kind, each posting its kind in a hidden field."""
+
     organisation = forms.ModelChoiceField(
-        label=_("Institution eller områdeskollegium"),
-        queryset=Organisation.objects.filter(
-            kind__in=[OrganisationKind.CULTURAL_INSTITUTION, OrganisationKind.CONSULTATION_BODY]
-        ).order_by("name"),
-        required=False,
+        label=_("Områdeskollegium"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Välj områdeskollegium"),
     )
     people = forms.ModelMultipleChoiceField(
         label=_("Personer"),
         queryset=User.objects.verified().order_by(swedish("last_name"), swedish("first_name")),
-        required=False,
         help_text=_("Bara personer som har bekräftat sin e-postadress."),
+        error_messages={"required": _("Välj minst en person.")},
     )
 
     class Meta:
         model = AudienceRule
-        fields = ["kind", "sub_regions", "network", "organisation", "people", "emails"]
+        fields = ["sub_regions", "network", "organisation", "people", "emails"]
         widgets = {
             "sub_regions": forms.CheckboxSelectMultiple,
             "emails": forms.Textarea(attrs={"rows": 5}),
         }
+        labels = {"emails": _("E-postadresser")}
         help_texts = {
-            "sub_regions": _("För kulturpolitiker: lämna tomt för alla kommuner."),
-            "emails": _("En adress per rad."),
+            "sub_regions": _("Lämna tomt för alla kommuner."),
+            # Help texts are shown as HTML: the example's <…> must read as text.
+            "emails": escape(
+                _(
+                    "En eller flera per rad, med eller utan namn: "
+                    "Anna Andersson <anna@lund.se>; bo@ystad.se"
+                )
+            ),
+        }
+        error_messages = {
+            "network": {"required": _("Välj ett nätverk.")},
+            "emails": {"required": _("Klistra in minst en e-postadress.")},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kind: str, **kwargs):
+        # Ids of their own: the page holds one form per kind.
+        kwargs.setdefault("auto_id", f"id_{kind}_%s")
         super().__init__(*args, **kwargs)
-        self.fields["sub_regions"].queryset = SubRegion.objects.all()
-        self.fields["people"].label_from_instance = person_label
-        self.valid_emails: list[str] = []
+        self.kind = self.instance.kind = kind
+        for name in set(self.fields) - set(AUDIENCE_FIELDS[kind]):
+            del self.fields[name]
+        self._set_up_fields(kind)
+        self.pasted: pasted.Pasted | None = None
 
-    def clean(self):
-        data = super().clean()
-        kind = data.get("kind")
-        required = {
-            Audience.NETWORK: ("network", _("Välj ett nätverk.")),
-            Audience.BODY: ("organisation", _("Välj ett områdeskollegium.")),
-            Audience.CO_FINANCIERS: ("organisation", _("Välj en institution.")),
-            Audience.PEOPLE: ("people", _("Välj minst en person.")),
-            Audience.EMAILS: ("emails", _("Klistra in minst en e-postadress.")),
-        }
-        if kind in required:
-            field, message = required[kind]
-            if not data.get(field):
-                self.add_error(field, message)
-        body = data.get("organisation")
-        if kind == Audience.BODY and body and body.kind != OrganisationKind.CONSULTATION_BODY:
-            self.add_error("organisation", _("Välj ett områdeskollegium."))
-        if kind == Audience.EMAILS and data.get("emails"):
-            self.valid_emails, problems = parse_pasted_emails(data["emails"])
-            self.email_problems = problems
-        return data
+    def _set_up_fields(self, kind: str) -> None:
+        if "sub_regions" in self.fields:
+            self.fields["sub_regions"].queryset = SubRegion.objects.all()
+        if "network" in self.fields:
+            self.fields["network"].queryset = Network.objects.order_by("name")
+            self.fields["network"].required = True
+            self.fields["network"].empty_label = _("Välj nätverk")
+        if "people" in self.fields:
+            self.fields["people"].label_from_instance = person_label
+        if "emails" in self.fields:
+            self.fields["emails"].required = True
+        if kind == Audience.BODY:
+            self._organisations(OrganisationKind.CONSULTATION_BODY, _("Välj ett områdeskollegium."))
+        elif kind == Audience.CO_FINANCIERS:
+            field = self._organisations(
+                OrganisationKind.CULTURAL_INSTITUTION, _("Välj en institution.")
+            )
+            field.label, field.empty_label = _("Institution"), _("Välj institution")
+
+    def _organisations(self, organisation_kind: str, required: str):
+        field = self.fields["organisation"]
+        field.queryset = Organisation.objects.filter(kind=organisation_kind).order_by(
+            swedish("name")
+        )
+        field.error_messages = {**field.error_messages, "required": required}
+        return field
+
+    @property
+    def heading(self) -> str:
+        return Audience(self.kind).label
+
+    @property
+    def help(self) -> str:
+        return AUDIENCE_HELP[self.kind]
+
+    def clean_emails(self):
+        self.pasted = pasted.read_pasted(self.cleaned_data["emails"])
+        if not self.pasted.pairs and not self.pasted.problems:
+            raise forms.ValidationError(_("Klistra in minst en e-postadress."))
+        return pasted.format_pasted(self.pasted.pairs)
+
+
+class SendForm(forms.Form):
+    """The send page's one field: a note at the top of the invitation."""
+
+    cover_note = forms.CharField(
+        label=_("Följebrev (visas överst i inbjudan)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Valfritt. Högst 2 000 tecken."),
+        error_messages={
+            "max_length": _(
+                "Följebrevet får vara högst %(limit_value)d tecken (nu %(show_value)d)."
+            )
+        },
+    )
 
 
 class DocumentForm(forms.ModelForm):

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone, translation
@@ -33,6 +32,7 @@ from forums.models import (
     Network,
     NetworkMembership,
 )
+from forums.pasted import parse_pasted
 from kulturportal import audit
 from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.emails import queue_emails, templated_email
@@ -103,36 +103,6 @@ class Recipient:
 
 
 # --- Audience ---------------------------------------------------------------------------
-
-
-def parse_pasted_emails(text: str) -> tuple[list[str], list[str]]:
-    """Addresses one per line (or separated by commas); returns (addresses, problems).
-
-    Each problem names its line, so the official can mend just that line.
-    """
-    addresses, problems, seen = [], [], set()
-    for number, line in enumerate(text.splitlines(), start=1):
-        for raw in line.replace(";", ",").split(","):
-            address = raw.strip().strip("<>").lower()
-            if not address:
-                continue
-            try:
-                validate_email(address)
-            except ValidationError:
-                problems.append(
-                    _("Rad %(line)s: ”%(address)s” är inte en e-postadress.")
-                    % {"line": number, "address": raw.strip()}
-                )
-                continue
-            if address in seen:
-                problems.append(
-                    _("Rad %(line)s: %(address)s står redan med.")
-                    % {"line": number, "address": address}
-                )
-                continue
-            seen.add(address)
-            addresses.append(address)
-    return addresses, problems
 
 
 def resolve_audience(meeting: Meeting) -> list[Recipient]:
@@ -218,13 +188,14 @@ def _resolve_rule(rule) -> list[Recipient]:
             for u in rule.people.all()
         ]
     if kind == Audience.EMAILS:
-        return _pasted_recipients(parse_pasted_emails(rule.emails)[0])
+        return _pasted_recipients(parse_pasted(rule.emails)[0])
     raise ValueError(kind)
 
 
-def _pasted_recipients(addresses: list[str]) -> list[Recipient]:
-    """Pasted addresses; one that is an account's verified address invites that account,
-    so the meeting shows on the person's own page."""
+def _pasted_recipients(pairs: list[tuple[str, str]]) -> list[Recipient]:
+    """Pasted addresses, with the names pasted beside them; one that is an account's
+    verified address invites that account, so the meeting shows on the person's own page."""
+    addresses = [address for _name, address in pairs]
     accounts = {
         address.email.lower(): address.user
         for address in EmailAddress.objects.filter(
@@ -232,10 +203,10 @@ def _pasted_recipients(addresses: list[str]) -> list[Recipient]:
         ).select_related("user")
     }
     return [
-        Recipient(email=a, name=accounts[a].get_full_name(), user_id=accounts[a].pk)
+        Recipient(email=a, name=accounts[a].get_full_name() or name, user_id=accounts[a].pk)
         if a in accounts
-        else Recipient(email=a)
-        for a in addresses
+        else Recipient(email=a, name=name)
+        for name, a in pairs
     ]
 
 

@@ -19,6 +19,11 @@ urlpatterns = [
         name="audience_rule_delete",
     ),
     path("overlaggningar/<int:pk>/skicka/", views.meeting_send, name="meeting_send"),
+    path(
+        "overlaggningar/<int:pk>/skicka/forhandsvisning/",
+        views.meeting_send_preview,
+        name="meeting_send_preview",
+    ),
     path("overlaggningar/<int:pk>/stall-in/", views.meeting_cancel, name="meeting_cancel"),
     path("overlaggningar/<int:pk>/handlingar/", views.document_upload, name="document_upload"),
     path(

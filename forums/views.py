@@ -6,16 +6,20 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.forms.utils import ErrorDict, ErrorList
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from forums import ical, services
+from forums import coverage, ical, services
 from forums.forms import (
+    AUDIENCE_FIELDS,
     AgendaFormSet,
     AudienceRuleForm,
     DocumentForm,
@@ -23,6 +27,7 @@ from forums.forms import (
     MeetingForm,
     MinutesForm,
     ReplyForm,
+    SendForm,
     SessionFormSet,
     session_initial,
 )
@@ -41,6 +46,7 @@ from kulturportal import exports
 from kulturportal.caching import public_page, uncacheable
 from kulturportal.models import AuditEntry, Municipality
 from kulturportal.rules import may
+from kulturportal.text import person_label
 
 # --- Access helpers: outsiders get 404, not a hint ---------------------------------------------
 
@@ -297,28 +303,32 @@ def meeting_edit(request, pk):
     return _meeting_form(request, meeting)
 
 
+ADD_AGENDA_ITEM = "lagg_till_punkt"
+
+
 def _meeting_form(request, meeting):
     data = request.POST if request.method == "POST" else None
+    adding = data is not None and ADD_AGENDA_ITEM in data
+    if adding:
+        data = _with_one_more_agenda_row(data)
     form = MeetingForm(data, instance=meeting)
     forum_type = data.get("forum_type", "") if data else meeting.forum_type
-    sessions = SessionFormSet(
-        data,
-        instance=meeting,
-        prefix="sessions",
-        forum_type=forum_type,
-        initial=session_initial() if meeting.pk is None else None,
-    )
-    if meeting.pk is None:
-        sessions.extra = 4
+    round_ = forum_type == ForumType.SUB_REGIONAL
+    sessions = _session_formset(data, meeting, forum_type)
     agenda = AgendaFormSet(data, instance=meeting, prefix="agenda")
     conflict = None
-    if data and form.is_valid() and sessions.is_valid() and agenda.is_valid():
+    if adding:
+        # Only one more row: nothing is checked or saved yet.
+        _without_errors(form, sessions, agenda)
+    elif data and form.is_valid() and agenda.is_valid() and (not round_ or sessions.is_valid()):
         try:
             sent = services.save_meeting(
                 form=form,
-                sessions=sessions,
+                # A meeting that is not a round keeps its sessions as they are.
+                sessions=sessions if round_ else _no_sessions(meeting),
                 agenda=agenda,
                 base_version=form.cleaned_data.get("version"),
+                notify=form.notify,
             )
         except services.StaleMeeting as stale:
             conflict = stale
@@ -336,9 +346,85 @@ def _meeting_form(request, meeting):
             "agenda": agenda,
             "meeting": meeting,
             "conflict": conflict,
+            "is_round": round_,
+            "add_agenda_item": ADD_AGENDA_ITEM,
+            "notification": _notification(meeting) if "notify" in form.fields else None,
         },
         status=409 if conflict else 200,
     )
+
+
+def _notification(meeting) -> dict:
+    """Who a change of a sent meeting is e-mailed to, for the line above the choice."""
+    summary = services.notification_summary(meeting)
+    parts = [
+        ngettext("%(count)s kommer", "%(count)s kommer", summary["coming"]),
+        ngettext("%(count)s har inte svarat", "%(count)s har inte svarat", summary["unanswered"]),
+        ngettext("%(count)s kanske", "%(count)s kanske", summary["maybe"]),
+    ]
+    counts = [summary["coming"], summary["unanswered"], summary["maybe"]]
+    if sum(counts) + summary.get("declined", 0) == summary["total"]:
+        parts.append(
+            ngettext("%(count)s kommer inte", "%(count)s kommer inte", summary["declined"])
+        )
+        counts.append(summary["declined"])
+    listed = ", ".join(p % {"count": n} for p, n in zip(parts, counts, strict=True) if n)
+    text = ngettext(
+        "Ändrar du tid, plats, rubrik, beskrivning eller dagordning får %(count)s inbjuden "
+        "en uppdatering",
+        "Ändrar du tid, plats, rubrik, beskrivning eller dagordning får %(count)s inbjudna "
+        "en uppdatering",
+        summary["total"],
+    ) % {"count": summary["total"]}
+    return {
+        "text": f"{text} ({listed})." if listed else f"{text}.",
+        "round": meeting.is_sub_regional_round(),
+    }
+
+
+def _without_errors(form, *formsets) -> None:
+    """Show what was typed without judging it: the form is only growing a row."""
+    form._errors = ErrorDict()
+    for formset in formsets:
+        formset._non_form_errors = ErrorList()
+        for each in formset.forms:
+            each._errors = ErrorDict()
+
+
+def _session_formset(data, meeting, forum_type):
+    """The round's sessions; a meeting without any is offered the four usual towns."""
+    has_sessions = meeting.pk is not None and meeting.sessions.exists()
+    sessions = SessionFormSet(
+        data,
+        instance=meeting,
+        prefix="sessions",
+        forum_type=forum_type,
+        initial=None if has_sessions else session_initial(),
+    )
+    if not has_sessions:
+        sessions.extra = len(session_initial())
+    return sessions
+
+
+def _no_sessions(meeting):
+    """A bound, empty sessions formset: saving it changes none of the meeting's sessions."""
+    empty = {"sessions-TOTAL_FORMS": "0", "sessions-INITIAL_FORMS": "0"}
+    sessions = SessionFormSet(empty, instance=meeting, prefix="sessions")
+    sessions.is_valid()
+    return sessions
+
+
+def _with_one_more_agenda_row(data):
+    data = data.copy()
+    try:
+        rows = int(data.get("agenda-TOTAL_FORMS", "0"))
+    except ValueError:
+        rows = 0
+    data["agenda-TOTAL_FORMS"] = str(min(rows, MAX_AGENDA_ROWS - 1) + 1)
+    return data
+
+
+MAX_AGENDA_ROWS = 100
 
 
 def _rebased(form, version: int, meeting):
@@ -394,58 +480,96 @@ def _render_manage(request, meeting, document_form, status=200):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_audience(request, pk):
+    """One small form per kind of rule, each with only its own fields."""
     meeting = _meeting_for_official(request, pk)
-    form = AudienceRuleForm(request.POST or None, instance=None)
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return _render_audience(request, meeting)
+    kind = request.POST.get("kind", "")
+    if kind not in AUDIENCE_FIELDS:
+        messages.error(request, _("Välj vilken sorts målgrupp du vill lägga till."))
+        return _render_audience(request, meeting)
+    form = AudienceRuleForm(request.POST, kind=kind)
+    if not form.is_valid():
+        return _render_audience(request, meeting, form)
+    pasted = form.pasted
+    if pasted is None or pasted.pairs:
         rule = form.save(commit=False)
-        problems = getattr(form, "email_problems", [])
-        if rule.kind == Audience.EMAILS:
-            rule.emails = "\n".join(form.valid_emails)
-        if rule.kind != Audience.EMAILS or form.valid_emails:
-            services.add_audience_rule(meeting=meeting, rule=rule, save_m2m=form.save_m2m)
-        if not problems:
-            messages.success(request, _("Målgruppen är uppdaterad."))
-            return redirect("forums:meeting_audience", pk=meeting.pk)
-        # Keep only the lines to mend in the box; the good addresses are saved.
-        added = len(form.valid_emails)
-        form = AudienceRuleForm(
-            initial={
-                "kind": Audience.EMAILS,
-                "emails": _bad_lines(request.POST.get("emails", ""), form.valid_emails),
-            }
-        )
+        services.add_audience_rule(meeting=meeting, rule=rule, save_m2m=form.save_m2m)
+    if pasted is None or not pasted.to_mend:
+        messages.success(request, _("Målgruppen är uppdaterad."))
+        _duplicates_message(request, pasted)
+        return redirect("forums:meeting_audience", pk=meeting.pk)
+    # The good addresses are saved; the box keeps only what to mend, and the problems are
+    # those of the box as it is now, so each line number points at its line.
+    if pasted.pairs:
         messages.warning(
             request,
             ngettext(
                 "%(count)s adress lades till. Rätta raderna nedan.",
                 "%(count)s adresser lades till. Rätta raderna nedan.",
-                added,
+                len(pasted.pairs),
             )
-            % {"count": added},
+            % {"count": len(pasted.pairs)},
         )
-        return render(
-            request, "forums/meeting_audience.html", _audience_context(meeting, form, problems)
+    _duplicates_message(request, pasted)
+    return _render_audience(request, meeting, _pasted_to_mend(pasted))
+
+
+def _pasted_to_mend(pasted) -> AudienceRuleForm:
+    form = AudienceRuleForm({"emails": "\n".join(pasted.to_mend)}, kind=Audience.EMAILS)
+    form.is_valid()
+    problems = form.pasted.problems if form.pasted else []
+    form.add_error("emails", problems or _("Rätta raderna."))
+    return form
+
+
+def _duplicates_message(request, pasted) -> None:
+    if pasted and pasted.duplicates:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s adress stod med mer än en gång och lades till en gång.",
+                "%(count)s adresser stod med mer än en gång och lades till en gång.",
+                pasted.duplicates,
+            )
+            % {"count": pasted.duplicates},
         )
-    return render(request, "forums/meeting_audience.html", _audience_context(meeting, form, []))
 
 
-def _bad_lines(text: str, valid: list[str]) -> str:
-    good = set(valid)
-    lines = [line for line in text.splitlines() if line.strip().lower().strip("<>") not in good]
-    return "\n".join(line for line in lines if line.strip())
+def _render_audience(request, meeting, bound=None):
+    forms = [
+        bound if bound is not None and bound.kind == kind else AudienceRuleForm(kind=kind)
+        for kind in AUDIENCE_FIELDS
+    ]
+    rules = meeting.audience_rules.select_related("network", "organisation").prefetch_related(
+        "sub_regions", "people"
+    )
+    return render(
+        request,
+        "forums/meeting_audience.html",
+        {
+            "meeting": meeting,
+            "forms": forms,
+            "rules": [(rule, _rule_details(rule)) for rule in rules],
+            "recipient_count": len(services.resolve_audience(meeting)),
+        },
+    )
 
 
-def _audience_context(meeting, form, problems) -> dict:
-    recipients = services.resolve_audience(meeting)
-    return {
-        "meeting": meeting,
-        "form": form,
-        "email_problems": problems,
-        "rules": meeting.audience_rules.select_related("network", "organisation").prefetch_related(
-            "sub_regions", "people"
-        ),
-        "recipient_count": len(recipients),
+def _rule_details(rule) -> dict:
+    """What the rule list shows of a rule: only its own kind's fields."""
+    kind = rule.kind
+    names = {
+        Audience.MUNICIPAL_POLITICIANS: lambda: [r.name for r in rule.sub_regions.all()],
+        Audience.NETWORK: lambda: [str(rule.network)] if rule.network else [],
+        Audience.BODY: lambda: [str(rule.organisation)] if rule.organisation else [],
+        Audience.CO_FINANCIERS: lambda: [str(rule.organisation)] if rule.organisation else [],
+        Audience.PEOPLE: lambda: [person_label(p) for p in rule.people.all()],
     }
+    if kind == Audience.EMAILS:
+        lines = [line for line in rule.emails.splitlines() if line.strip()]
+        return {"names": [], "pasted": lines}
+    return {"names": names.get(kind, list)(), "pasted": []}
 
 
 @login_required
@@ -460,41 +584,71 @@ def audience_rule_delete(request, pk, rule_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_send(request, pk):
-    """The resolved list and the exact e-mail, then the send button."""
+    """The resolved list, who is missing, the exact e-mail, then the send button."""
     meeting = _meeting_for_official(request, pk)
     recipients = services.resolve_audience(meeting)
     problems = services.validate_schedulable(meeting, recipients)
-    if request.method == "POST" and not problems:
-        return _send(request, meeting)
+    data = request.POST if request.method == "POST" else None
+    form = SendForm(data, initial={"cover_note": meeting.cover_note})
+    previewing = PREVIEW in request.POST
+    if request.method == "POST" and not problems and not previewing and form.is_valid():
+        try:
+            return _send(request, meeting, form.cleaned_data["cover_note"])
+        except ValidationError as error:
+            problems = error.messages
+    if previewing:
+        form.is_valid()
+    context = _send_context(meeting, recipients, problems, form)
+    # The framed preview shows the note this page shows, however long it is.
+    request.session[_note_key(meeting)] = context["cover_note"]
+    return render(request, "forums/meeting_send.html", context)
+
+
+PREVIEW = "forhandsgranska"
+
+
+def _note_key(meeting) -> str:
+    return f"forums.cover_note.{meeting.pk}"
+
+
+def _send_context(meeting, recipients, problems, form) -> dict:
     municipalities = {m.pk: m for m in Municipality.objects.all()}
     already = set(meeting.invitations.values_list("email", flat=True))
-    preview = services.preview_email(meeting, recipients[0]) if recipients else None
-    return render(
-        request,
-        "forums/meeting_send.html",
-        {
-            "meeting": meeting,
-            "recipients": [
-                (r, municipalities.get(r.municipality_id), r.email in already) for r in recipients
-            ],
-            "new_count": sum(1 for r in recipients if r.email not in already),
-            "municipality_count": len({r.municipality_id for r in recipients if r.municipality_id}),
-            "preview": preview,
-            "problems": problems,
-        },
+    cover_note = _typed_cover_note(form, meeting)
+    preview = (
+        services.preview_email(meeting, recipients[0], cover_note=cover_note)
+        if recipients
+        else None
     )
+    return {
+        "meeting": meeting,
+        "recipients": [
+            (r, municipalities.get(r.municipality_id), r.email in already) for r in recipients
+        ],
+        "new_count": sum(1 for r in recipients if r.email not in already),
+        "municipality_count": len({r.municipality_id for r in recipients if r.municipality_id}),
+        "coverage": coverage.audience_coverage(meeting),
+        "preview": preview,
+        "preview_url": reverse("forums:meeting_send_preview", args=[meeting.pk]),
+        "preview_button": PREVIEW,
+        "cover_note": cover_note,
+        "problems": problems,
+        "form": form,
+    }
 
 
-def _send(request, meeting):
-    try:
-        if meeting.status == Meeting.Status.DRAFT:
-            sent = services.schedule_and_invite(meeting=meeting)
-        else:
-            sent = services.invite_more(meeting=meeting)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("forums:meeting_send", pk=meeting.pk)
+def _typed_cover_note(form, meeting) -> str:
+    """The note as typed, if it can be sent; otherwise the stored one."""
+    if form.is_bound and form.is_valid():
+        return form.cleaned_data["cover_note"]
+    return "" if form.is_bound else meeting.cover_note
+
+
+def _send(request, meeting, cover_note: str):
+    if meeting.status == Meeting.Status.DRAFT:
+        sent = services.schedule_and_invite(meeting=meeting, cover_note=cover_note)
+    else:
+        sent = services.invite_more(meeting=meeting, cover_note=cover_note)
     messages.success(
         request,
         ngettext(
@@ -505,6 +659,29 @@ def _send(request, meeting):
         % {"count": sent},
     )
     return redirect("forums:meeting_replies", pk=meeting.pk)
+
+
+# The e-mail as the recipient sees it, in a sandboxed frame on the send page: nothing in it
+# may run, load or be framed elsewhere.
+PREVIEW_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+)
+
+
+@login_required
+@require_safe
+@xframe_options_sameorigin
+def meeting_send_preview(request, pk):
+    meeting = _meeting_for_official(request, pk)
+    recipients = services.resolve_audience(meeting)
+    if not recipients:
+        raise Http404
+    cover_note = request.session.get(_note_key(meeting), meeting.cover_note)
+    preview = services.preview_email(meeting, recipients[0], cover_note=cover_note)
+    response = HttpResponse(preview.html, content_type="text/html; charset=utf-8")
+    # Set here, the header wins: the CSP middleware leaves a response's own policy alone.
+    response["Content-Security-Policy"] = PREVIEW_POLICY
+    return response
 
 
 @login_required
@@ -570,6 +747,8 @@ def meeting_replies(request, pk):
             .count(),
             "municipality_total": Municipality.objects.count(),
             "by_municipality": _by_municipality(invitations),
+            "coverage": coverage.audience_coverage(meeting),
+            "unanswered": [] if meeting.is_draft else coverage.unanswered_municipalities(meeting),
             "by_session": meeting.sessions.annotate(
                 coming=Count(
                     "invitations",

@@ -7,9 +7,9 @@ from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.models import (
     AuditEntry,
     BodyMembership,
+    InboundEmail,
     Municipality,
     Organisation,
-    InboundEmail,
     OutgoingEmail,
     RoleAssignment,
     RoleInvitation,

@@ -266,3 +266,26 @@ def meeting_edit_post(meeting: Meeting, **overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def sub_regional_round(*, organiser, starts_at) -> Meeting:
+    """A draft round over a week: four three-hour sessions two days apart, for the culture
+    chiefs and the municipal politicians."""
+    meeting = MeetingFactory(
+        title="Delregionala överläggningar",
+        forum_type=ForumType.SUB_REGIONAL,
+        starts_at=starts_at,
+        duration=timedelta(days=7),
+        organiser=organiser,
+    )
+    for position, town in enumerate(["Helsingborg", "Kristianstad", "Ystad", "Malmö"]):
+        MeetingSessionFactory(
+            meeting=meeting,
+            town=town,
+            position=position,
+            starts_at=starts_at + timedelta(days=2 * position),
+            duration=timedelta(hours=3),
+        )
+    AudienceRuleFactory(meeting=meeting, kind=Audience.CULTURE_CHIEFS)
+    AudienceRuleFactory(meeting=meeting, kind=Audience.MUNICIPAL_POLITICIANS)
+    return meeting

@@ -50,3 +50,35 @@ def test_no_page_overflows_at_320_px(journey, site):
         if wide:
             problems[path] = _overflowing(page)[:5]
     assert not problems, problems
+
+
+def test_the_meeting_management_pages_fit_at_320_px(journey, site, settings):
+    """The meeting form, the audience forms, the send page (with the framed e-mail) and
+    the replies page (issue 11, section 4) fit a 320 px screen too."""
+    from forums.demo import seed_forums
+    from forums.models import Meeting
+    from tests.browser.journey import log_in
+
+    settings.MFA_REQUIRED_FOR_OFFICIALS = False
+    seed_forums()
+    round_ = Meeting.objects.get(forum_type="delregional")
+    annual = Meeting.objects.get(forum_type="arlig")
+    page = journey.page
+    log_in(journey, "handlaggare@example.se")
+    problems = {}
+    for path in [
+        "/overlaggningar/ny/",
+        f"/overlaggningar/{round_.pk}/andra/",
+        f"/overlaggningar/{annual.pk}/andra/",
+        f"/overlaggningar/{round_.pk}/malgrupp/",
+        f"/overlaggningar/{round_.pk}/skicka/",
+        f"/overlaggningar/{annual.pk}/svar/",
+    ]:
+        journey.visit(path)
+        page.set_viewport_size(NARROW)
+        wide = page.evaluate(
+            "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+        )
+        if wide:
+            problems[path] = _overflowing(page)[:5]
+    assert not problems, problems

@@ -5,7 +5,7 @@ import pytest
 
 from forums.models import Audience, ForumType
 from tests import factories
-from tests.factories import AudienceRuleFactory, MeetingFactory, MeetingSessionFactory
+from tests.factories import AudienceRuleFactory, MeetingFactory
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -37,26 +37,7 @@ def annual(official, in_a_month):
 
 @pytest.fixture
 def sub_regional_round(official, in_a_month):
-    """A draft round over a week: four three-hour sessions two days apart, for the culture
-    chiefs and the municipal politicians."""
-    meeting = MeetingFactory(
-        title="Delregionala överläggningar",
-        forum_type=ForumType.SUB_REGIONAL,
-        starts_at=in_a_month,
-        duration=timedelta(days=7),
-        organiser=official,
-    )
-    for position, town in enumerate(["Helsingborg", "Kristianstad", "Ystad", "Malmö"]):
-        MeetingSessionFactory(
-            meeting=meeting,
-            town=town,
-            position=position,
-            starts_at=in_a_month + timedelta(days=2 * position),
-            duration=timedelta(hours=3),
-        )
-    AudienceRuleFactory(meeting=meeting, kind=Audience.CULTURE_CHIEFS)
-    AudienceRuleFactory(meeting=meeting, kind=Audience.MUNICIPAL_POLITICIANS)
-    return meeting
+    return factories.sub_regional_round(organiser=official, starts_at=in_a_month)
 
 
 @pytest.fixture

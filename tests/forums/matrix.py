@@ -44,6 +44,8 @@ ROWS = {
     "forums:meeting_audience": (OFFICIALS, OFFICIALS),
     "forums:audience_rule_delete": (LOGGED_IN_READ_ONLY, OFFICIALS_REDIRECT),
     "forums:meeting_send": (OFFICIALS, OFFICIALS_REDIRECT),
+    # The e-mail as its recipient sees it, framed on the send page.
+    "forums:meeting_send_preview": (OFFICIALS, LOGGED_IN_READ_ONLY),
     "forums:meeting_cancel": (OFFICIALS, OFFICIALS_REDIRECT),
     "forums:document_upload": (LOGGED_IN_READ_ONLY, {**OFFICIALS, "official": "400"}),
     "forums:meeting_replies": (OFFICIALS, LOGGED_IN_READ_ONLY),

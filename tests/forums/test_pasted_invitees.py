@@ -48,3 +48,12 @@ def test_every_link_a_guest_gets_opens(client, private_meeting_for_pasted, send_
         if line.startswith(settings.SITE_URL):
             path = line.removeprefix(settings.SITE_URL)
             assert client.get(path).status_code == 200, path
+
+
+def test_a_name_pasted_beside_the_address_reaches_the_invitation(annual, send_now):
+    """Defect (issue 11): `Namn <adress>` as Outlook and Gmail copy it lost the name."""
+    AudienceRule.objects.create(
+        meeting=annual, kind=Audience.EMAILS, emails='"Berg, Bo" <bo.berg@example.se>'
+    )
+    send_now(services.schedule_and_invite, meeting=annual)
+    assert annual.invitations.get(email="bo.berg@example.se").name == "Berg, Bo"

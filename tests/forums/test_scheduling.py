@@ -6,6 +6,7 @@ from icalendar import Calendar
 
 from forums import services
 from forums.models import Audience, AudienceRule, Invitation, Meeting
+from forums.pasted import parse_pasted
 from kulturportal.models import OutgoingEmail
 
 pytestmark = pytest.mark.django_db
@@ -146,10 +147,10 @@ def test_audience_rules_resolve_to_the_right_people(
 
 
 def test_pasted_addresses_are_checked_line_by_line():
-    good, problems = services.parse_pasted_emails(
+    pairs, problems = parse_pasted(
         "a@example.se\ninte-en-adress\nb@example.se, a@example.se\n\n<c@example.se>"
     )
-    assert good == ["a@example.se", "b@example.se", "c@example.se"]
+    assert [address for _name, address in pairs] == ["a@example.se", "b@example.se", "c@example.se"]
     assert problems == [
         "Rad 2: ”inte-en-adress” är inte en e-postadress.",
         "Rad 3: a@example.se står redan med.",

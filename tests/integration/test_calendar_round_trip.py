@@ -16,12 +16,17 @@ from forums import services
 from forums.models import Invitation
 from kulturportal.inbound import SMTPHandler
 from kulturportal.models import InboundEmail, OutgoingEmail
-from tests.forums.conftest import in_a_month, sub_regional_round  # noqa: F401 - fixtures
+from tests import factories
 from tests.forums.itip import plain_message, reply_calendar, reply_message
 from tests.integration.machinery import needs_real_services, wait_for
 from tests.smtp import free_port
 
 pytestmark = needs_real_services
+
+
+@pytest.fixture
+def sub_regional_round(official):
+    return factories.sub_regional_round(organiser=official, starts_at=factories.in_a_month())
 
 
 @pytest.fixture
@@ -123,7 +128,9 @@ def test_a_round_its_choices_and_an_outlook_reply_over_smtp(
     assert InboundEmail.objects.filter(outcome=InboundEmail.Outcome.FORWARDED).count() == 1
 
     # Mail for any other address is refused at RCPT: the listener is no open sink.
-    with smtplib.SMTP("127.0.0.1", listener, timeout=10) as server:
-        with pytest.raises(smtplib.SMTPRecipientsRefused):
-            server.sendmail("x@example.se", ["someone@example.se"], b"Subject: x\r\n\r\nx")
+    with (
+        smtplib.SMTP("127.0.0.1", listener, timeout=10) as server,
+        pytest.raises(smtplib.SMTPRecipientsRefused),
+    ):
+        server.sendmail("x@example.se", ["someone@example.se"], b"Subject: x\r\n\r\nx")
     assert OutgoingEmail.objects.filter(status=OutgoingEmail.Status.FAILED).count() == 0
