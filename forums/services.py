@@ -455,6 +455,13 @@ def _span(snapshot: tuple) -> Span:
     return Span(starts_at, ends_at, town, place)
 
 
+def _moment(value: str) -> datetime:
+    moment = parse_datetime(value)
+    if moment is None:
+        raise ValueError(value)
+    return moment
+
+
 CHANGE_LABELS = {
     "title": gettext_lazy("Rubrik"),
     "place": gettext_lazy("Plats"),
@@ -469,7 +476,7 @@ def _changes(before: dict, meeting: Meeting, changed: set[str]) -> list[Change]:
         return []
     changes = []
     if {"starts_at", "ends_at"} & changed and not meeting.is_sub_regional_round():
-        old = Span(parse_datetime(before["starts_at"]), parse_datetime(before["ends_at"]))
+        old = Span(_moment(before["starts_at"]), _moment(before["ends_at"]))
         changes.append(Change(gettext_lazy("Tid"), old, Span(meeting.starts_at, meeting.ends_at)))
     for field, label in CHANGE_LABELS.items():
         if field in changed and not (field == "place" and meeting.is_sub_regional_round()):
@@ -588,12 +595,12 @@ def _send_version(
     A round's invitee who declined holds no entry (it was cancelled for them): they get
     no updates, and no cancellation of what they no longer have."""
     method = "CANCEL" if meeting.status == Meeting.Status.CANCELLED else "REQUEST"
-    invitations = meeting.invitations.select_related("user", "municipality__sub_region", "session")
+    selected = meeting.invitations.select_related("user", "municipality__sub_region", "session")
     if only is not None:
-        invitations = invitations.filter(pk__in=only)
+        selected = selected.filter(pk__in=only)
     if meeting.is_sub_regional_round():
-        invitations = invitations.exclude(response=Invitation.Response.DECLINED)
-    invitations = list(invitations)
+        selected = selected.exclude(response=Invitation.Response.DECLINED)
+    invitations = list(selected)
     meeting_context = _meeting_context(meeting)
     session_changes = session_changes or {}
     emails = [
@@ -709,7 +716,7 @@ def preview_email(meeting: Meeting, recipient: Recipient, cover_note: str = "") 
     )
     # One query whoever the first recipient is: the page's count stays flat.
     language = (
-        User.objects.filter(pk=recipient.user_id)
+        User.objects.filter(pk=recipient.user_id or 0)
         .values_list("preferred_language", flat=True)
         .first()
     )
@@ -955,12 +962,12 @@ def _due_days(starts_at, now) -> int | None:
 
 @transaction.atomic
 def _remind(meeting: Meeting, days: int, *, starts_at, session=None) -> int:
-    invitations = meeting.invitations.filter(
+    due = meeting.invitations.filter(
         Q(response=Invitation.Response.NEEDS_ACTION)
         | Q(response=Invitation.Response.ACCEPTED, waitlisted=False)
     ).select_related("user", "session", "municipality__sub_region")
     context = _meeting_context(meeting)
-    invitations = list(invitations)
+    invitations = list(due)
     for invitation in invitations:
         invitation.meeting = context["meeting"]  # its sessions and agenda, fetched once
     if session is not None:

@@ -7,10 +7,9 @@ as application/ics, ATTENDEE with CUTYPE, ROLE, X-NUM-GUESTS, the subject
 "Accepted: … @ …".
 """
 
+from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
-
-from django.utils import timezone
 
 STAMP = "%Y%m%dT%H%M%SZ"
 
@@ -18,7 +17,7 @@ STAMP = "%Y%m%dT%H%M%SZ"
 def reply_calendar(
     *, uid: str, attendee: str, partstat: str, sequence: int = 0, comment: str = "", google=False
 ) -> str:
-    now = timezone.now().strftime(STAMP)
+    now = datetime.now(UTC).strftime(STAMP)
     if google:
         attendee_line = (
             f"ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT={partstat};"
