@@ -30,7 +30,8 @@ def _colleague_moves(meeting: Meeting, place: str) -> None:
     client = Client()
     client.force_login(colleague)
     response = client.post(
-        f"/overlaggningar/{meeting.pk}/andra/", meeting_edit_post(meeting, place=place)
+        f"/overlaggningar/{meeting.pk}/andra/",
+        meeting_edit_post(meeting, place=place, notify="yes"),
     )
     assert response.status_code == 302
 
@@ -51,7 +52,7 @@ def test_a_stale_save_is_refused_with_both_versions_and_the_history_shows_it(jou
     assert page.get_by_label("Beskrivning").input_value() == (
         "Fika från 09.00 & en kort presentation."
     )
-    page.get_by_label("Plats").fill("Kulturhuset, Lund")  # keep the colleague's place
+    page.locator("#id_place").fill("Kulturhuset, Lund")  # keep the colleague's place
     journey.click(page.get_by_role("button", name="Spara"))
 
     journey.visit(f"/overlaggningar/{meeting.pk}/hantera/")
