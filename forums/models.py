@@ -466,6 +466,8 @@ class Invitation(TimestampedModel):
     # This person's own revisions of the calendar entry (a session chosen or changed, a
     # session of theirs moved): their SEQUENCE is the meeting's plus this, so it only rises.
     revision = models.PositiveIntegerField(default=0, editable=False)
+    # This version of the entry is yet to be rendered and sent (services.send_pending).
+    send_pending = models.BooleanField(default=False, editable=False)
     last_email = models.ForeignKey(
         "kulturportal.OutgoingEmail",
         on_delete=models.SET_NULL,
@@ -482,6 +484,14 @@ class Invitation(TimestampedModel):
         verbose_name_plural = _("inbjudningar")
         constraints = [
             models.UniqueConstraint(fields=["meeting", "email"], name="one_invitation_per_email"),
+        ]
+        indexes = [
+            # The sweep's question, kept small: only the few rows still due are in it.
+            models.Index(
+                fields=["updated_at"],
+                name="invitation_send_pending",
+                condition=models.Q(send_pending=True),
+            )
         ]
 
     def __str__(self):

@@ -14,11 +14,12 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from forums import changes as change_codec
 from forums import ical
+from forums.changes import Change, Span
 from forums.models import (
     Adjustment,
     Audience,
@@ -35,7 +36,7 @@ from forums.models import (
 from forums.pasted import parse_pasted
 from kulturportal import audit
 from kulturportal.caching import invalidate_public_pages_on_commit
-from kulturportal.emails import queue_emails, templated_email
+from kulturportal.emails import batches, deliver_batch, queue_emails, templated_email
 from kulturportal.models import (
     AuditEntry,
     OrganisationKind,
@@ -331,31 +332,6 @@ class StaleMeeting(Exception):
         self.entries = entries
 
 
-@dataclass(frozen=True)
-class Span:
-    """A time, and for a session its town and place; shown in the reader's language, so it
-    is formatted when the e-mail is rendered, not when the change is saved."""
-
-    starts_at: datetime
-    ends_at: datetime
-    town: str = ""
-    place: str = ""
-
-    def __str__(self):
-        starts, ends = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
-        when = f"{date_format(starts, 'j F Y, H.i')}–{date_format(ends, 'H.i')}"
-        return ", ".join(part for part in [self.town, when, self.place] if part)
-
-
-@dataclass(frozen=True)
-class Change:
-    """One thing an update e-mail says changed: what, from what, to what."""
-
-    label: object  # a lazy translation, rendered in the reader's language
-    old: object
-    new: object
-
-
 @transaction.atomic
 def save_meeting(*, form, sessions, agenda, base_version: int | None, notify: bool = True) -> int:
     """Save the meeting form with its sessions and agenda; one write path, audited.
@@ -589,34 +565,100 @@ def _send_version(
     changes: list[Change] | None = None,
     session_changes: dict | None = None,
 ) -> int:
-    """Queue this version of each invitee's entry to every invitee who has not had it:
-    one outbox row each (the dedupe key), however often this runs.
+    """Mark this version of each invitee's entry as due, and hand the invitees to tasks in
+    batches once the transaction commits: the tasks render and send (send_pending), so the
+    official's request never waits for thousands of e-mails. Returns how many are due.
 
     A round's invitee who declined holds no entry (it was cancelled for them): they get
     no updates, and no cancellation of what they no longer have."""
-    method = "CANCEL" if meeting.status == Meeting.Status.CANCELLED else "REQUEST"
-    selected = meeting.invitations.select_related("user", "municipality__sub_region", "session")
+    selected = meeting.invitations.all()
     if only is not None:
         selected = selected.filter(pk__in=only)
     if meeting.is_sub_regional_round():
         selected = selected.exclude(response=Invitation.Response.DECLINED)
-    invitations = list(selected)
-    meeting_context = _meeting_context(meeting)
-    session_changes = session_changes or {}
-    emails = [
-        _invitation_email(
-            invitation,
-            meeting_context,
-            method,
-            changes=[*(changes or []), *_changes_for(invitation, session_changes)],
+    ids = list(selected.order_by("pk").values_list("pk", flat=True))
+    # updated_at too: the sweep hands on what has waited too long for its task.
+    Invitation.objects.filter(pk__in=ids).update(send_pending=True, updated_at=timezone.now())
+    told = {
+        "changes": change_codec.to_json(changes or []),
+        "session_changes": {
+            str(pk or ""): change_codec.to_json(c) for pk, c in (session_changes or {}).items()
+        },
+    }
+
+    def dispatch():
+        from forums.tasks import send_meeting_version
+
+        for batch in batches(ids):
+            send_meeting_version.delay(meeting.pk, batch, told)
+
+    # robust: a broker that is down must not break the request; the sweep sends it later.
+    transaction.on_commit(dispatch, robust=True)
+    return len(ids)
+
+
+def send_pending(meeting_id: int, invitation_ids: list[int], told: dict | None = None) -> int:
+    """Render the current version of these invitees' entries and send it: to each one still
+    marked due, once (the dedupe key), however often this runs. Returns how many went.
+
+    Rendered now, not when the change was saved: a later change already in the meeting is
+    in the e-mail too, and its own task finds nothing left to send."""
+    told = told or {}
+    changes = change_codec.from_json(told.get("changes", []))
+    session_changes = {
+        int(pk) if pk else None: change_codec.from_json(c)
+        for pk, c in told.get("session_changes", {}).items()
+    }
+    with transaction.atomic():
+        meeting = Meeting.objects.get(pk=meeting_id)
+        invitations = list(
+            meeting.invitations.filter(pk__in=invitation_ids, send_pending=True)
+            .select_for_update(skip_locked=True, of=("self",))  # another task has them
+            .select_related("user", "municipality__sub_region", "session")
         )
-        for invitation in invitations
-    ]
-    emails = queue_emails(emails)
-    for invitation, email in zip(invitations, emails, strict=True):
-        invitation.last_email = email
-    Invitation.objects.bulk_update(invitations, ["last_email"], batch_size=1000)
-    return len(emails)
+        if meeting.is_sub_regional_round():
+            due = [i for i in invitations if i.response != Invitation.Response.DECLINED]
+        else:
+            due = invitations
+        method = "CANCEL" if meeting.status == Meeting.Status.CANCELLED else "REQUEST"
+        context = _meeting_context(meeting)
+        emails = [
+            _invitation_email(
+                invitation,
+                context,
+                method,
+                changes=[*changes, *_changes_for(invitation, session_changes)],
+            )
+            for invitation in due
+        ]
+        emails = queue_emails(emails, dispatch=False)  # sent below, after the commit
+        for invitation, email in zip(due, emails, strict=True):
+            invitation.last_email = email
+        for invitation in invitations:
+            invitation.send_pending = False
+        Invitation.objects.bulk_update(invitations, ["last_email", "send_pending"])
+    return deliver_batch([email.pk for email in emails])
+
+
+# Entries due for longer than this have lost their task (a broker down, a worker killed).
+PENDING_GRACE = timedelta(minutes=10)
+
+
+def send_overdue() -> int:
+    """Hand on the entries whose task never ran; told no changes, they still bring each
+    calendar up to date. Returns how many invitees were handed on."""
+    overdue = Invitation.objects.filter(
+        send_pending=True, updated_at__lt=timezone.now() - PENDING_GRACE
+    )
+    from forums.tasks import send_meeting_version
+
+    by_meeting: dict[int, list[int]] = {}
+    for meeting_id, pk in overdue.order_by("pk").values_list("meeting_id", "pk")[:20000]:
+        by_meeting.setdefault(meeting_id, []).append(pk)
+    for meeting_id, ids in by_meeting.items():
+        for batch in batches(ids):
+            send_meeting_version.delay(meeting_id, batch)
+    return sum(len(ids) for ids in by_meeting.values())
 
 
 def _changes_for(invitation: Invitation, session_changes: dict) -> list[Change]:

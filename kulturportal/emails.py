@@ -6,13 +6,14 @@ Each message lives in templates/emails/ as <name>_subject.txt, <name>.txt and
 
 import logging
 import smtplib
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection as database
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -50,8 +51,11 @@ def queue_email(*, to: str, subject: str, body_text: str, **fields) -> OutgoingE
     return queue_emails([email])[0]
 
 
-def queue_emails(emails: list[OutgoingEmail]) -> list[OutgoingEmail]:
-    """Store many e-mails in one go; those whose dedupe_key exists already are left alone."""
+def queue_emails(emails: list[OutgoingEmail], *, dispatch: bool = True) -> list[OutgoingEmail]:
+    """Store many e-mails in one go; those whose dedupe_key exists already are left alone.
+
+    Sent by tasks after commit; with dispatch=False the caller, a task itself, sends them
+    with deliver_batch once its transaction has committed (the sweep does if it dies)."""
     keyed = [email for email in emails if email.dedupe_key]
     unkeyed = [email for email in emails if not email.dedupe_key]
     existing = set(
@@ -62,7 +66,8 @@ def queue_emails(emails: list[OutgoingEmail]) -> list[OutgoingEmail]:
     new = [email for email in keyed if email.dedupe_key not in existing] + unkeyed
     created = OutgoingEmail.objects.bulk_create(new, batch_size=500)  # ids set on PG and SQLite
     _store_attachments(created)
-    _dispatch_on_commit([email.pk for email in created])
+    if dispatch:
+        _dispatch_on_commit([email.pk for email in created])
     by_key = {
         email.dedupe_key: email
         for email in OutgoingEmail.objects.filter(dedupe_key__in=[e.dedupe_key for e in keyed])
@@ -121,16 +126,29 @@ def send_templated_email(
     return queue_emails([email])[0]
 
 
+# E-mails sent by one task over one connection: a task per e-mail costs more than the
+# sending, and a batch this size is done in well under a second.
+BATCH_SIZE = 200
+# A batch stops claiming after this long (a slow server) and leaves the rest to the sweep,
+# well inside the task's time limit: no e-mail is ever cut off halfway.
+BATCH_SECONDS = 60
+
+
+def batches(ids: list[int], size: int = BATCH_SIZE) -> list[list[int]]:
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
 def _dispatch_on_commit(email_ids: list[int]) -> None:
     if not email_ids:
         return
-    from kulturportal.tasks import dispatch_emails, send_email
+    from kulturportal.tasks import send_email, send_emails
 
     def dispatch():
         if len(email_ids) == 1:
             send_email.delay(email_ids[0])
-        else:
-            dispatch_emails.delay(email_ids)
+            return
+        for batch in batches(email_ids):
+            send_emails.delay(batch)
 
     # robust: a broker that is down must not break the request; the sweep sends it later.
     transaction.on_commit(dispatch, robust=True)
@@ -142,17 +160,8 @@ class Deferred(Exception):
 
 def deliver(email_id: int) -> None:
     """Send one stored e-mail if it is still queued. Raises Deferred on a transient error."""
-    # Only when due: a stray task must not send a refused e-mail before its backoff is over.
-    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
-    claimed = OutgoingEmail.objects.filter(
-        due, pk=email_id, status=OutgoingEmail.Status.QUEUED
-    ).update(
-        status=OutgoingEmail.Status.SENDING,
-        claimed_at=timezone.now(),
-        attempts=F("attempts") + 1,
-    )
-    if claimed != 1:
-        return  # Sent, failed, or claimed by another worker: nothing to do.
+    if not _advance(claim=email_id):
+        return  # Sent, failed, not due, or claimed by another worker: nothing to do.
     email = OutgoingEmail.objects.get(pk=email_id)
     try:
         _send(_build_message(email))
@@ -160,9 +169,80 @@ def deliver(email_id: int) -> None:
         _drop_connection()
         _record_failure(email, error)
     else:
-        OutgoingEmail.objects.filter(pk=email.pk).update(
-            status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error=""
-        )
+        _advance(sent=email_id)
+
+
+def deliver_batch(email_ids: list[int]) -> int:
+    """Send the queued e-mails among these over one connection; returns how many went.
+
+    Each row is marked sent the moment the server has taken it, and the next is claimed
+    only then: a worker killed mid-batch leaves one row claimed (sent a second time after
+    STALE_CLAIM_AFTER only if the server had already taken it) and the rest queued for the
+    sweep. A failed e-mail is recorded on its row and the batch goes on."""
+    rows = OutgoingEmail.objects.filter(pk__in=email_ids, status=OutgoingEmail.Status.QUEUED)
+    emails = {email.pk: email for email in rows.prefetch_related("attachments")}
+    with _commits_without_waiting_for_the_disk():
+        return _deliver_each(emails)
+
+
+def _deliver_each(emails: dict[int, OutgoingEmail]) -> int:
+    started, sent, count = timezone.now(), None, 0
+    for pk in sorted(emails):
+        if timezone.now() - started > timedelta(seconds=BATCH_SECONDS):
+            break
+        claimed = _advance(sent=sent, claim=pk)
+        sent = None
+        if not claimed:
+            continue
+        email = emails[pk]
+        email.attempts += 1  # as the claim counted it, for _record_failure
+        try:
+            _send(_build_message(email))
+        except Exception as error:
+            _drop_connection()
+            with suppress(Deferred):  # queued again with its next attempt: the sweep's
+                _record_failure(email, error)
+        else:
+            sent, count = pk, count + 1
+    if sent:
+        _advance(sent=sent)
+    return count
+
+
+def _advance(*, sent: int | None = None, claim: int | None = None) -> bool:
+    """Mark `sent` sent, then claim `claim`; True if the claim was won.
+
+    A row is claimed only while queued and due: a stray task must not send an e-mail
+    refused a moment ago before its backoff is over, nor one another worker holds."""
+    now = timezone.now()
+    Status = OutgoingEmail.Status
+    if sent:
+        OutgoingEmail.objects.filter(pk=sent).update(status=Status.SENT, sent_at=now, last_error="")
+    if not claim:
+        return False
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    claimed = OutgoingEmail.objects.filter(due, pk=claim, status=Status.QUEUED).update(
+        status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    return claimed == 1
+
+
+@contextmanager
+def _commits_without_waiting_for_the_disk():
+    """On PostgreSQL, the batch's commits do not wait for the WAL to reach the disk (it
+    does within a second): waiting cost more than sending the e-mail. A worker killed at
+    any moment loses nothing by it; only a crash of the database server itself within
+    that second could forget a "sent", and that e-mail would go once more."""
+    if database.vendor != "postgresql" or database.in_atomic_block:
+        yield
+        return
+    with database.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with database.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
 
 # One open SMTP connection per worker process, reused from task to task: opening one per
@@ -271,9 +351,9 @@ def retry_delay(attempts: int) -> int:
 def dispatch_due() -> int:
     """Re-queue claims left by a killed worker and dispatch everything that is due."""
     OutgoingEmail.objects.stale_claims(STALE_CLAIM_AFTER).update(status=OutgoingEmail.Status.QUEUED)
-    from kulturportal.tasks import send_email
+    from kulturportal.tasks import send_emails
 
-    ids = list(OutgoingEmail.objects.due().values_list("pk", flat=True)[:5000])
-    for email_id in ids:
-        send_email.delay(email_id)
+    ids = list(OutgoingEmail.objects.due().order_by("pk").values_list("pk", flat=True)[:5000])
+    for batch in batches(ids):
+        send_emails.delay(batch)
     return len(ids)

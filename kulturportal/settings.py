@@ -168,6 +168,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kulturportal.tasks.dispatch_queued_email",
         "schedule": timedelta(seconds=EMAIL_SWEEP_SECONDS),
     },
+    # An invitation whose task never ran (the broker was down at the sending) goes late.
+    "send-overdue-invitations": {
+        "task": "forums.tasks.send_overdue_versions",
+        "schedule": timedelta(minutes=5),
+    },
     "send-meeting-reminders": {
         "task": "forums.tasks.send_due_reminders",
         "schedule": timedelta(minutes=15),

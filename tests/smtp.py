@@ -17,6 +17,19 @@ class Collector:
     def __init__(self):
         self.messages: list[Message] = []
         self.refuse_with: str | None = None  # e.g. "451 try later" to simulate trouble
+        self.unknown: set[str] = set()  # addresses refused with a 550, as for no such mailbox
+        self.connections = 0  # counted at each EHLO: a client says it once per connection
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.connections += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.unknown:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse_with:

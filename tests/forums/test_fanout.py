@@ -1,0 +1,133 @@
+"""Sending a meeting to thousands (issue 11): the official's request only marks who is due;
+tasks render and send in batches after the commit, each invitee once however often a task
+runs, and a task that never ran is made up for by the sweep."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from forums import services
+from forums.models import Audience, Invitation
+from kulturportal.emails import BATCH_SIZE
+from kulturportal.models import OutgoingEmail
+from tests.factories import AudienceRuleFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _pasted_meeting(official, count: int):
+    meeting = MeetingFactory(organiser=official, place="Malmö Live")
+    addresses = "\n".join(f"Person {n} <person{n}@utskick.example.se>" for n in range(count))
+    AudienceRuleFactory(meeting=meeting, kind=Audience.EMAILS, emails=addresses)
+    return meeting
+
+
+def test_the_send_request_renders_no_email(official, django_capture_on_commit_callbacks):
+    """Defect (issue 11): the send call rendered 5,000 e-mails inside the request (8.9 s)."""
+    meeting = _pasted_meeting(official, 30)
+    with django_capture_on_commit_callbacks() as after_commit:
+        assert services.schedule_and_invite(meeting=meeting) == 30
+    assert OutgoingEmail.objects.count() == 0
+    assert meeting.invitations.filter(send_pending=True).count() == 30
+    for callback in after_commit:
+        callback()  # the broker's part: the tasks run (eagerly here)
+    assert OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() == 30
+    assert not meeting.invitations.filter(send_pending=True).exists()
+    assert not meeting.invitations.filter(last_email=None).exists()
+
+
+def _send_queries(official, count: int) -> tuple[int, int]:
+    """The send call's queries: other than the invitations' inserts, and those inserts."""
+    meeting = _pasted_meeting(official, count)
+    with CaptureQueriesContext(connection) as captured:
+        services.schedule_and_invite(meeting=meeting)
+    inserts = [q for q in captured if q["sql"].startswith("INSERT") and "invitation" in q["sql"]]
+    return len(captured) - len(inserts), len(inserts)
+
+
+def test_the_send_requests_queries_do_not_grow_with_the_audience(official):
+    small, _ = _send_queries(official, 30)
+    others, inserts = _send_queries(official, 300)
+    assert others == small
+    # Batches of rows, as many as the database takes in one statement (SQLite: 999 values).
+    assert inserts <= 300 // 20
+
+
+def test_more_than_a_batch_and_every_task_twice_still_sends_each_invitee_one_email(
+    official, django_capture_on_commit_callbacks, mailoutbox
+):
+    meeting = _pasted_meeting(official, BATCH_SIZE + 5)
+    with django_capture_on_commit_callbacks() as after_commit:
+        services.schedule_and_invite(meeting=meeting)
+    for callback in after_commit:
+        callback()
+        callback()  # a broker that delivers every task twice sends nothing more
+    recipients = [m.to[0] for m in mailoutbox]
+    assert len(recipients) == BATCH_SIZE + 5 == len(set(recipients))
+
+
+def test_running_a_batch_again_sends_nothing(official, send_now, mailoutbox):
+    meeting = _pasted_meeting(official, 3)
+    send_now(services.schedule_and_invite, meeting=meeting)
+    ids = list(meeting.invitations.values_list("pk", flat=True))
+    assert services.send_pending(meeting.pk, ids) == 0
+    assert len(mailoutbox) == 3
+
+
+def test_a_change_saved_before_the_task_ran_is_in_the_one_email(
+    official, django_capture_on_commit_callbacks, mailoutbox
+):
+    meeting = _pasted_meeting(official, 2)
+    with django_capture_on_commit_callbacks() as after_commit:
+        services.schedule_and_invite(meeting=meeting)
+        meeting.refresh_from_db()
+        meeting.place = "Dunkers kulturhus, Helsingborg"
+        services.update_meeting(meeting=meeting, changed={"place"})
+    for callback in after_commit:
+        callback()
+    assert len(mailoutbox) == 2  # not an invitation and then an update
+    message = mailoutbox[0]
+    calendar = message.alternatives[-1][0]
+    assert "Dunkers kulturhus" in calendar and "SEQUENCE:1" in calendar
+    assert message.subject.startswith("Inbjudan")
+
+
+def test_the_changes_told_survive_the_trip_to_the_task(annual, send_now, mailoutbox):
+    send_now(services.schedule_and_invite, meeting=annual)
+    mailoutbox.clear()
+    before = annual.starts_at
+    annual.refresh_from_db()
+    annual.starts_at += timedelta(hours=1)
+    annual.ends_at += timedelta(hours=1)
+    changes = [
+        services.Change(
+            services.CHANGE_LABELS["place"], "Malmö Live", "Dunkers kulturhus, Helsingborg"
+        ),
+        services.Change(
+            services.gettext_lazy("Tid"),
+            services.Span(before, before + timedelta(hours=3)),
+            services.Span(annual.starts_at, annual.ends_at),
+        ),
+    ]
+    send_now(
+        services.update_meeting, meeting=annual, changed={"starts_at", "place"}, changes=changes
+    )
+    text = mailoutbox[0].body
+    assert "Plats: Malmö Live → Dunkers kulturhus, Helsingborg" in text
+    local = timezone.localtime(before)
+    assert f"{local:%H}.00–" in text and f"{local.hour + 1:02}.00–" in text
+
+
+def test_the_sweep_sends_what_a_lost_task_left(official, django_capture_on_commit_callbacks):
+    """The broker was down when the official sent: the request still succeeded, and the
+    sweep hands the invitees on once they have waited too long."""
+    meeting = _pasted_meeting(official, 3)
+    with django_capture_on_commit_callbacks():  # the tasks are never handed over
+        services.schedule_and_invite(meeting=meeting)
+    assert services.send_overdue() == 0  # not overdue yet: their task may still come
+    Invitation.objects.update(updated_at=timezone.now() - services.PENDING_GRACE * 2)
+    assert services.send_overdue() == 3
+    assert OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() == 3
