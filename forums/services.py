@@ -35,6 +35,7 @@ from forums.models import (
 )
 from forums.pasted import parse_pasted
 from kulturportal import audit
+from kulturportal.bulk import insert_rows
 from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.emails import batches, deliver_batch, queue_emails, templated_email
 from kulturportal.models import (
@@ -299,20 +300,24 @@ def invite_more(*, meeting: Meeting, cover_note: str = "") -> int:
 
 
 def _create_invitations(meeting: Meeting, recipients: list[Recipient]) -> None:
-    Invitation.objects.bulk_create(
+    """Those not yet invited. The meeting's row is locked (select_for_update) by both
+    callers, so nobody else invites the same address meanwhile."""
+    invited = set(meeting.invitations.values_list("email", flat=True))
+    insert_rows(
+        Invitation,
         [
-            Invitation(
-                meeting=meeting,
-                email=r.email.lower(),
-                name=r.name,
-                user_id=r.user_id,
-                municipality_id=r.municipality_id,
-                organisation_id=r.organisation_id,
-            )
+            {
+                "meeting_id": meeting.pk,
+                "email": email,
+                "name": r.name,
+                "user_id": r.user_id,
+                "municipality_id": r.municipality_id,
+                "organisation_id": r.organisation_id,
+                "send_pending": True,  # the invitation is theirs to have: _send_version
+            }
             for r in recipients
+            if (email := r.email.lower()) not in invited
         ],
-        ignore_conflicts=True,  # Already invited: the unique (meeting, email) keeps one.
-        batch_size=1000,
     )
 
 
@@ -576,9 +581,10 @@ def _send_version(
         selected = selected.filter(pk__in=only)
     if meeting.is_sub_regional_round():
         selected = selected.exclude(response=Invitation.Response.DECLINED)
+    # updated_at too: the sweep hands on what has waited too long for its task. Those
+    # just invited are pending already: updating thousands of rows costs more than COPY.
+    selected.filter(send_pending=False).update(send_pending=True, updated_at=timezone.now())
     ids = list(selected.order_by("pk").values_list("pk", flat=True))
-    # updated_at too: the sweep hands on what has waited too long for its task.
-    Invitation.objects.filter(pk__in=ids).update(send_pending=True, updated_at=timezone.now())
     told = {
         "changes": change_codec.to_json(changes or []),
         "session_changes": {

@@ -39,6 +39,17 @@ def test_the_send_request_renders_no_email(official, django_capture_on_commit_ca
     assert not meeting.invitations.filter(last_email=None).exists()
 
 
+def test_invitations_inserted_at_once_each_have_their_own_token(official, send_now):
+    """On PostgreSQL they go in with COPY (kulturportal/bulk.py): every default is there,
+    a callable one evaluated for each row."""
+    meeting = _pasted_meeting(official, 5)
+    send_now(services.schedule_and_invite, meeting=meeting)
+    rows = list(meeting.invitations.values("token", "created_at", "response", "revision"))
+    assert len({row["token"] for row in rows}) == 5
+    assert all(row["created_at"] and row["revision"] == 0 for row in rows)
+    assert {row["response"] for row in rows} == {Invitation.Response.NEEDS_ACTION}
+
+
 def _send_queries(official, count: int) -> tuple[int, int]:
     """The send call's queries: other than the invitations' inserts, and those inserts."""
     meeting = _pasted_meeting(official, count)
