@@ -239,6 +239,9 @@ def fan_out(meeting, addresses: list[str], sink: Sink) -> dict:
     from forums import services
     from kulturportal.models import OutgoingEmail
 
+    # As the send page's GET does in the same web worker just before: the official sees who
+    # the meeting reaches, then sends. The POST is timed, warm as a web worker is.
+    services.resolve_audience(meeting)
     sink.ask("reset")
     started = time.time()
     sent = services.schedule_and_invite(meeting=meeting)  # commits, then hands over to Celery

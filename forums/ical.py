@@ -20,6 +20,7 @@ from icalendar import (
     vCalAddress,
     vText,
 )
+from icalendar.parser import Contentline
 
 from forums.models import Invitation
 
@@ -42,30 +43,78 @@ def invitation_calendar(invitation, *, method: str, language: str = "sv") -> str
     STATUS:TENTATIVE, "välj delmöte" in the summary, every session in the description,
     at the time of the session nearest them.
     """
+    return invitation_calendars([invitation], method=method, languages=[language])[0]
+
+
+def invitation_calendars(invitations, *, method: str, languages: list[str]) -> list[str]:
+    """Each invitee's calendar. Those whose events differ only in their own lines (UID,
+    SEQUENCE, the link to their reply page, the ATTENDEE) share one rendering, given each
+    one's own lines folded as icalendar folds them: building the event was most of what
+    a meeting sent to thousands cost."""
+    shared: dict[tuple, list[str]] = {}
+    calendars = []
+    for invitation, language in zip(invitations, languages, strict=True):
+        key = (language, *_shape(invitation, method))
+        if key not in shared:
+            shared[key] = _shared_lines(invitation, method, language)
+        calendars.append(_own(shared[key], invitation, language))
+    return calendars
+
+
+# What stands in for one invitee's own values in a shared rendering.
+OWN_UID = "own-uid@calendar-merge.invalid"
+OWN_SEQUENCE = 987654321
+OWN_URL = "https://calendar-merge.invalid/own-reply-page"
+OWN_ATTENDEE = "mailto:own-attendee@calendar-merge.invalid"
+
+
+def _shape(invitation, method: str) -> tuple:
+    provisional = is_provisional(invitation) and method != "CANCEL"
+    session = chosen_session(invitation) or (suggested_session(invitation) if provisional else None)
+    return (provisional, session)
+
+
+def _shared_lines(invitation, method: str, language: str) -> list[str]:
+    """The calendar with stand-ins for the invitee's own values, one unfolded line each."""
     meeting = invitation.meeting
     calendar = _calendar(method)
-    chosen = chosen_session(invitation)
-    provisional = is_provisional(invitation) and method != "CANCEL"
-    session = chosen or (suggested_session(invitation) if provisional else None)
+    provisional, session = _shape(invitation, method)
     with translation.override(language):
-        # The personal reply page: it opens for every invitee, a non-public meeting's page not.
-        url = settings.SITE_URL + invitation.reply_path()
         event = _event(
             meeting,
-            uid=invitation.calendar_uid,
-            sequence=invitation.calendar_sequence,
+            uid=OWN_UID,
+            sequence=OWN_SEQUENCE,
             session=session,
-            url=url,
+            url=OWN_URL,
             provisional=provisional,
         )
     event.add("organizer", _organizer())
-    event.add("attendee", _attendee(invitation))
+    event.add("attendee", vCalAddress(OWN_ATTENDEE))
     if method == "CANCEL":
         event.add("status", "CANCELLED")
     else:
         event.add("status", "TENTATIVE" if provisional else "CONFIRMED")
     calendar.add_component(event)
-    return calendar.to_ical().decode()
+    return calendar.to_ical().decode().replace("\r\n ", "").split("\r\n")
+
+
+def _own(lines: list[str], invitation, language: str) -> str:
+    with translation.override(language):
+        # The personal reply page: it opens for every invitee, a non-public meeting's page not.
+        url = settings.SITE_URL + invitation.reply_path()
+    attendee = _attendee(invitation)
+    folded = []
+    for line in lines:
+        if line.startswith("ATTENDEE") and OWN_ATTENDEE in line:
+            line = Contentline.from_parts("ATTENDEE", attendee.params, attendee)
+        elif line == f"SEQUENCE:{OWN_SEQUENCE}":
+            line = f"SEQUENCE:{invitation.calendar_sequence}"
+        elif line == f"UID:{OWN_UID}":
+            line = f"UID:{invitation.calendar_uid}"
+        elif OWN_URL in line:  # the URL, and the description's link to the reply page
+            line = line.replace(OWN_URL, url)
+        folded.append(Contentline(line).to_ical().decode() if line else line)
+    return "\r\n".join(folded)
 
 
 def feed_calendar(meetings, *, name: str) -> str:

@@ -5,6 +5,7 @@ Each message lives in templates/emails/ as <name>_subject.txt, <name>.txt and
 """
 
 import logging
+import secrets
 import smtplib
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -15,9 +16,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection as database
 from django.db import transaction
-from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from kulturportal.models import OutgoingAttachment, OutgoingEmail
 
@@ -40,6 +41,33 @@ def render_email(name: str, context: dict, language: str = "sv") -> tuple[str, s
         text = render_to_string(f"emails/{name}.txt", context, using="text")
         html = render_to_string(f"emails/{name}.html", context)
     return " ".join(subject.split()), text.strip(), html.strip()
+
+
+class MailMerge:
+    """One rendering for many recipients whose e-mails differ only in a few plain values
+    (a name, a link): the templates are rendered once with a placeholder for each value,
+    and each recipient's values are put in, raw in the subject and text and escaped in
+    the HTML, exactly as rendering them would have. Rendering is most of what an e-mail
+    costs; a meeting sent to thousands renders a handful of times.
+
+    A placeholder is letters and digits only, so escaping leaves it as it is; a template
+    that filters such a value (|upper, |truncatechars) must not be merged."""
+
+    def __init__(self, *names: str):
+        salt = secrets.token_hex(6)
+        self.placeholders = {name: f"mailmerge{salt}{name.replace('_', '')}" for name in names}
+
+    def __getitem__(self, name: str) -> str:
+        return self.placeholders[name]
+
+    def fill(self, rendered: tuple[str, str, str], values: dict) -> tuple[str, str, str]:
+        subject, text, html = rendered
+        for name, placeholder in self.placeholders.items():
+            value = str(values[name])
+            subject = subject.replace(placeholder, value)
+            text = text.replace(placeholder, value)
+            html = html.replace(placeholder, escape(value))
+        return subject, text, html
 
 
 def queue_email(*, to: str, subject: str, body_text: str, **fields) -> OutgoingEmail:
@@ -210,21 +238,31 @@ def _deliver_each(emails: dict[int, OutgoingEmail]) -> int:
 
 
 def _advance(*, sent: int | None = None, claim: int | None = None) -> bool:
-    """Mark `sent` sent, then claim `claim`; True if the claim was won.
+    """Mark `sent` sent and claim `claim`, in one statement; True if the claim was won.
 
     A row is claimed only while queued and due: a stray task must not send an e-mail
-    refused a moment ago before its backoff is over, nor one another worker holds."""
-    now = timezone.now()
-    Status = OutgoingEmail.Status
-    if sent:
-        OutgoingEmail.objects.filter(pk=sent).update(status=Status.SENT, sent_at=now, last_error="")
-    if not claim:
-        return False
-    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    claimed = OutgoingEmail.objects.filter(due, pk=claim, status=Status.QUEUED).update(
-        status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    return claimed == 1
+    refused a moment ago before its backoff is over, nor one another worker holds.
+    Plain SQL: this runs once per e-mail, and building the ORM's two updates cost more
+    than the statement itself (RETURNING: PostgreSQL, and SQLite since 3.35)."""
+    now = database.ops.adapt_datetimefield_value(timezone.now())
+    with database.cursor() as cursor:
+        cursor.execute(ADVANCE_SQL, [sent, sent, now, sent, sent, now, sent, sent, claim, now])
+        return any(pk == claim for (pk,) in cursor.fetchall()) if claim else False
+
+
+Status = OutgoingEmail.Status
+ADVANCE_SQL = f"""
+    UPDATE {OutgoingEmail._meta.db_table} SET
+        status = CASE WHEN id = %s THEN '{Status.SENT}' ELSE '{Status.SENDING}' END,
+        sent_at = CASE WHEN id = %s THEN %s ELSE sent_at END,
+        last_error = CASE WHEN id = %s THEN '' ELSE last_error END,
+        claimed_at = CASE WHEN id = %s THEN claimed_at ELSE %s END,
+        attempts = CASE WHEN id = %s THEN attempts ELSE attempts + 1 END
+    WHERE id = %s
+        OR (id = %s AND status = '{Status.QUEUED}'
+            AND (next_attempt_at IS NULL OR next_attempt_at <= %s))
+    RETURNING id
+"""  # noqa: S608 - the table's name is the model's own, every value a parameter
 
 
 @contextmanager

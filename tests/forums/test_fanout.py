@@ -142,3 +142,80 @@ def test_the_sweep_sends_what_a_lost_task_left(official, django_capture_on_commi
     Invitation.objects.update(updated_at=timezone.now() - services.PENDING_GRACE * 2)
     assert services.send_overdue() == 3
     assert OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() == 3
+
+
+def _rendered_alone(invitation, context, method, changes):
+    """The e-mail as rendering it for this one person gives: the reference for a merge."""
+    from forums import ical
+    from kulturportal.emails import render_email
+
+    language = services._language(invitation)
+    return render_email(
+        services._invitation_template(invitation, method),
+        {
+            **context,
+            "invitation": invitation,
+            "session": ical.chosen_session(invitation),
+            "changes": changes,
+            "cover_note": context["meeting"].cover_note,
+            "reply_url": services.reply_url(invitation, language),
+        },
+        language,
+    )
+
+
+@pytest.mark.parametrize("method", ["REQUEST", "CANCEL"])
+def test_a_merged_email_is_the_one_rendering_it_alone_gives(
+    sub_regional_round, send_now, lund_chief, method
+):
+    """MailMerge renders once per kind, language and session: each e-mail must still be
+    exactly its own, with names that HTML must escape, no name, English and a session."""
+    send_now(services.schedule_and_invite, meeting=sub_regional_round)
+    meeting = sub_regional_round
+    lund_chief.preferred_language = "en"
+    lund_chief.save()
+    invitations = list(meeting.invitations.select_related("user", "session"))
+    invitations[0].name = 'Åsa <b>"Ek"</b> & Co'
+    invitations[1].name = ""
+    invitations[2].session = meeting.sessions.get(town="Ystad")
+    invitations[2].last_email = None  # one invited after a change: the invitation
+    Invitation.objects.bulk_update(invitations[:3], ["name", "session", "last_email"])
+    invitations = list(meeting.invitations.select_related("user", "session"))
+    assert any(i.user and i.user.preferred_language == "en" for i in invitations)
+    context = services._meeting_context(meeting)
+    changes = [services.Change(services.CHANGE_LABELS["title"], "Förr", "Nu")]
+    merged = services._invitation_emails(invitations, context, method, changes=changes)
+    for invitation, email in zip(invitations, merged, strict=True):
+        alone = _rendered_alone(invitation, context, method, changes)
+        assert (email.subject, email.body_text, email.body_html) == alone, invitation.email
+
+
+def _without_stamp(calendar: str) -> str:
+    return "\r\n".join(line for line in calendar.split("\r\n") if not line.startswith("DTSTAMP"))
+
+
+def test_calendars_made_together_are_each_the_one_made_alone(sub_regional_round, send_now):
+    """Calendars of a batch share one rendering per language and session (ical.py): each
+    must still be the invitee's own, byte for byte as when it is made alone."""
+    from icalendar import Calendar
+
+    from forums import ical
+
+    send_now(services.schedule_and_invite, meeting=sub_regional_round)
+    invitations = list(sub_regional_round.invitations.select_related("user", "session"))
+    invitations[0].name = 'Åsa "Ek", Lund; kultur'  # a CN icalendar must quote
+    invitations[1].session = sub_regional_round.sessions.get(town="Ystad")
+    invitations[2].response = Invitation.Response.DECLINED
+    for method in ("REQUEST", "CANCEL"):
+        languages = ["en" if n % 2 else "sv" for n in range(len(invitations))]
+        together = ical.invitation_calendars(invitations, method=method, languages=languages)
+        for invitation, language, calendar in zip(invitations, languages, together, strict=True):
+            alone = ical.invitation_calendar(invitation, method=method, language=language)
+            assert _without_stamp(calendar) == _without_stamp(alone)
+            assert "calendar-merge" not in calendar.replace("\r\n ", "")
+            event = Calendar.from_ical(calendar).walk("VEVENT")[0]
+            assert str(event["UID"]) == invitation.calendar_uid
+            assert event["SEQUENCE"] == invitation.calendar_sequence
+            assert str(event["ATTENDEE"]) == f"mailto:{invitation.email}"
+            assert event["ATTENDEE"].params["CN"] == (invitation.name or invitation.email)
+            assert invitation.reply_path() in str(event["URL"])
