@@ -2,13 +2,13 @@
 
 from datetime import timedelta
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from consultations import services
 from consultations.models import Disposition, Response, Round
 from kulturportal import panels
-from kulturportal.models import Municipality
+from kulturportal.models import Municipality, Organisation
 from kulturportal.rules import may
 
 
@@ -29,19 +29,33 @@ def my_responses(request) -> dict | None:
     organisations = [r.pk for r in respondents if not isinstance(r, Municipality)]
     municipalities = [r.pk for r in respondents if isinstance(r, Municipality)]
     mine = Q(organisation__in=organisations) | Q(municipality__in=municipalities)
+    # The respondents are already loaded with the roles: set them on the responses rather
+    # than join the organisation and the municipality (and theirs) into every row.
+    known = {(type(r), r.pk): r for r in respondents}
     responses = list(
-        Response.objects.filter(mine)
-        .with_respondent()
-        .select_related("round")
-        .prefetch_related(
+        Response.objects.filter(mine).select_related("round").order_by("-round__closes_at", "pk")
+    )
+    # What became of a response is shown once its round's report is out: only those
+    # responses need their dispositions.
+    reported = []
+    for response in responses:
+        if response.municipality_id:
+            response.municipality = known[(Municipality, response.municipality_id)]
+        else:
+            response.organisation = known[(Organisation, response.organisation_id)]
+        if response.round.report_published_at:
+            reported.append(response)
+        else:
+            response.all_dispositions = []
+    if reported:
+        prefetch_related_objects(
+            reported,
             Prefetch(
                 "dispositions",
                 Disposition.objects.select_related("section__plan", "question"),
                 to_attr="all_dispositions",
-            )
+            ),
         )
-        .order_by("-round__closes_at", "pk")
-    )
     now = timezone.now()
     open_rounds = list(Round.objects.filter(opens_at__lte=now, closes_at__gt=now))
     by_round = {}

@@ -1,5 +1,6 @@
-"""Who is missing: the municipalities an audience rule aims at that it reaches nobody in,
-and, once the invitations are out, the municipalities where nobody has answered yet.
+"""Who is missing: the municipalities an audience rule aims at that it reaches nobody in.
+(The municipalities where nobody has answered yet come with the replies page's other
+figures, forums.views._reply_summary.)
 
 A few queries however many rules, people and invitations there are: the municipalities,
 the rules with their sub-regions and institutions, and the municipal roles in force.
@@ -7,11 +8,10 @@ the rules with their sub-regions and institutions, and the municipal roles in fo
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from forums.models import Audience, Invitation, Meeting
+from forums.models import Audience, Meeting
 from kulturportal.collation import swedish
 from kulturportal.models import Municipality, Role, RoleAssignment
 
@@ -79,13 +79,13 @@ def audience_coverage(meeting: Meeting) -> list[RuleCoverage]:
     if not rules:
         return []
     municipalities = list(Municipality.objects.order_by(swedish("name")))
-    people = _people_by_municipality()
+    people = _people_by_municipality(set().union(*(MUNICIPAL_RULES[r.kind] for r in rules)))
     return [_coverage(rule, _targets(rule, municipalities), people) for rule in rules]
 
 
-def _people_by_municipality() -> dict[tuple[str, int], set[int]]:
-    """(role, municipality id) → the active people holding that role there."""
-    roles = set().union(*MUNICIPAL_RULES.values())
+def _people_by_municipality(roles: set[str]) -> dict[tuple[str, int], set[int]]:
+    """(role, municipality id) → the active people holding that role there, for the roles
+    the meeting's rules look for (not every municipal role in force)."""
     assignments = (
         RoleAssignment.objects.active()
         .filter(role__in=roles, user__is_active=True, municipality__isnull=False)
@@ -136,16 +136,3 @@ def _label(rule) -> str:
     if rule.kind == Audience.CO_FINANCIERS and rule.organisation:
         return f"{label} ({rule.organisation.name})"
     return label
-
-
-def unanswered_municipalities(meeting: Meeting) -> list[str]:
-    """The municipalities with invitees of which none has answered, in Swedish order."""
-    answered = Count("id", filter=~Q(response=Invitation.Response.NEEDS_ACTION))
-    rows = (
-        meeting.invitations.exclude(municipality=None)
-        .values("municipality__name")
-        .annotate(answered=answered)
-        .filter(answered=0)
-        .order_by(swedish("municipality__name"))
-    )
-    return [row["municipality__name"] for row in rows]

@@ -44,9 +44,9 @@ from kulturplan.models import CulturePlan
 from kulturplan.overview import SHARED_FROM, matrix
 from kulturportal import exports
 from kulturportal.caching import public_page, uncacheable
-from kulturportal.models import AuditEntry, Municipality
+from kulturportal.models import AuditEntry, Municipality, OutgoingEmail
 from kulturportal.rules import may
-from kulturportal.text import person_label
+from kulturportal.text import person_label, swedish_sort_key
 
 # --- Access helpers: outsiders get 404, not a hint ---------------------------------------------
 
@@ -725,30 +725,32 @@ def document_upload(request, pk):
 def meeting_replies(request, pk):
     meeting = _meeting_for_official(request, pk)
     invitations = meeting.invitations.all()
-    coming = invitations.filter(response=Invitation.Response.ACCEPTED, waitlisted=False)
-    by_response = dict(invitations.values_list("response").annotate(n=Count("id")))
+    summary = _reply_summary(invitations, unanswered=not meeting.is_draft)
     # Summaries are counted by the database; the list itself comes a page at a time.
-    page = Paginator(invitations.for_reply_list(), REPLIES_PER_PAGE).get_page(
-        request.GET.get("sida")
+    # Only what the rows show is joined (the exports take for_reply_list(), the people too).
+    listed = invitations.select_related("municipality", "session", "last_email").order_by(
+        "municipality__name", "name", "email"
     )
+    paginator = Paginator(listed, REPLIES_PER_PAGE)
+    paginator.count = summary["total"]  # already counted: no COUNT query of its own
+    page = paginator.get_page(request.GET.get("sida"))
     return render(
         request,
         "forums/meeting_replies.html",
         {
             "meeting": meeting,
             "page": page,
+            "rows": _reply_rows(meeting, page),
             "counts": [
-                (label, by_response.get(value, 0)) for value, label in Invitation.Response.choices
+                (label, summary["by_response"].get(value, 0))
+                for value, label in Invitation.Response.choices
             ],
-            "waitlisted": invitations.filter(waitlisted=True).count(),
-            "represented": coming.exclude(municipality=None)
-            .values("municipality")
-            .distinct()
-            .count(),
+            "waitlisted": summary["waitlisted"],
+            "represented": summary["represented"],
             "municipality_total": Municipality.objects.count(),
-            "by_municipality": _by_municipality(invitations),
+            "by_municipality": summary["by_municipality"],
             "coverage": coverage.audience_coverage(meeting),
-            "unanswered": [] if meeting.is_draft else coverage.unanswered_municipalities(meeting),
+            "unanswered": summary["unanswered"],
             "by_session": meeting.sessions.annotate(
                 coming=Count(
                     "invitations",
@@ -764,17 +766,73 @@ def meeting_replies(request, pk):
     )
 
 
-REPLIES_PER_PAGE = 100
+REPLIES_PER_PAGE = 50
 
 
-def _by_municipality(invitations) -> list[tuple[str, int, int]]:
-    coming = Q(response=Invitation.Response.ACCEPTED, waitlisted=False)
-    rows = (
-        invitations.values_list("municipality__name")
-        .annotate(invited=Count("id"), coming=Count("id", filter=coming))
-        .order_by("municipality__name")
+def _reply_summary(invitations, *, unanswered: bool) -> dict:
+    """Every figure the replies page shows, from one grouped query: at most
+    (municipalities + 1) x responses x 2 rows, however many were invited."""
+    rows = invitations.values_list("municipality__name", "response", "waitlisted").annotate(
+        n=Count("id")
     )
-    return [(name or _("Övriga"), invited, coming) for name, invited, coming in rows]
+    by_response: Counter = Counter()
+    invited: Counter = Counter()
+    coming: Counter = Counter()
+    answered: Counter = Counter()
+    waitlisted = 0
+    for name, response, on_waitlist, n in rows.order_by():
+        by_response[response] += n
+        invited[name] += n
+        if on_waitlist:
+            waitlisted += n
+        elif response == Invitation.Response.ACCEPTED:
+            coming[name] += n
+        if response != Invitation.Response.NEEDS_ACTION:
+            answered[name] += n
+    # Swedish order (Å, Ä, Ö after Z), those without a municipality last.
+    names = sorted(invited, key=lambda name: (name is None, swedish_sort_key(name or "")))
+    return {
+        "total": sum(invited.values()),
+        "by_response": by_response,
+        "waitlisted": waitlisted,
+        "represented": sum(1 for name in names if name is not None and coming[name]),
+        "by_municipality": [(name or _("Övriga"), invited[name], coming[name]) for name in names],
+        # The municipalities with invitees of which none has answered.
+        "unanswered": [name for name in names if name is not None and not answered[name]]
+        if unanswered
+        else [],
+    }
+
+
+def _reply_rows(meeting, page) -> list[dict]:
+    """The page's invitees with what each row shows, worked out here rather than looked up
+    attribute by attribute in the template; the resend address is reversed once."""
+    placeholder = 999999999
+    resend = reverse("forums:invitation_resend", args=[meeting.pk, placeholder])
+    responses = dict(Invitation.Response.choices)
+    rows = []
+    for invitation in page:
+        email = invitation.last_email
+        rows.append(
+            {
+                "name": invitation.name or invitation.email,
+                "email": invitation.email,
+                "substitute_name": invitation.substitute_name,
+                "municipality": invitation.municipality,
+                "response": responses.get(invitation.response, invitation.response),
+                "waitlisted": invitation.waitlisted,
+                "town": invitation.session.town if invitation.session else "",
+                "needs": "; ".join(
+                    need for need in (invitation.dietary_needs, invitation.access_needs) if need
+                ),
+                "email_status": email.get_status_display() if email else "",
+                "email_error": email.last_error
+                if email and email.status == OutgoingEmail.Status.FAILED
+                else "",
+                "resend_url": resend.replace(str(placeholder), str(invitation.pk)),
+            }
+        )
+    return rows
 
 
 EXPORT_HEADERS = [
