@@ -11,7 +11,10 @@ scale's database. In order:
 4. a draft meeting whose audience is the addresses, pasted (an "emails" audience rule), and
    `forums.services.schedule_and_invite`, timed from the call to the last message received;
 5. the baseline, with the worker stopped: plain smtplib sends the same rendered messages
-   (built from the outbox rows as the worker builds them) over one connection.
+   (built from the outbox rows as the worker builds them) over one connection;
+6. ten killed workers: each time a sending of 400 is begun and its worker killed outright at
+   a random point, then the sweeps run as ten minutes later with a fresh worker, and the
+   SMTP server counts what went twice and what never went.
 
 Writes the figures as JSON. The worker and the servers are stopped however the run ends: on
 return, on an error, on SIGTERM or SIGHUP; and should this process be killed outright, they
@@ -45,6 +48,8 @@ DOMAIN = "utskick.example.se"
 STALL_SECONDS = 60  # no message for this long: the run is given up, and says so
 LAST_WORD_SECONDS = 3  # after the last expected message: time for a duplicate to arrive
 PR_SET_PDEATHSIG = 1
+KILLS = int(os.environ.get("BENCH_KILLS", "10"))  # workers killed mid-send, one at a time
+KILL_COUNT = 400  # invitations of each killed sending
 
 
 def main(out_path: str) -> None:
@@ -55,10 +60,11 @@ def main(out_path: str) -> None:
         os.environ["EMAIL_URL"] = f"smtp://{HOST}:{sink.port}"
         os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
         django.setup()
-        meeting, addresses = _meeting()
+        meeting, addresses = _meeting(COUNT, DOMAIN)
         with celery_worker():
             figures = fan_out(meeting, addresses, sink)
         figures["baseline"] = baseline(figures.pop("email_ids"), sink)
+        figures["kills"] = [kill_and_recover(n, sink) for n in range(KILLS)]
     rate, base = figures["emails_per_second"], figures["baseline"]["messages_per_second"]
     figures["ratio"] = rate / base if base else 0
     Path(out_path).write_text(json.dumps(figures, indent=2), encoding="utf-8")
@@ -214,7 +220,7 @@ def _wait_or_kill(process: subprocess.Popen, *, timeout: float, group: bool = Fa
 # --- The run --------------------------------------------------------------------------------
 
 
-def _meeting():
+def _meeting(count: int, domain: str):
     from django.utils import timezone
 
     from forums.models import Audience, AudienceRule, ForumType, Meeting
@@ -230,7 +236,7 @@ def _meeting():
         is_public=False,
         organiser=User.objects.get(email="handlaggare@example.se"),
     )
-    addresses = [f"mottagare{n:05}@{DOMAIN}" for n in range(1, COUNT + 1)]
+    addresses = [f"mottagare{n:05}@{domain}" for n in range(1, count + 1)]
     AudienceRule.objects.create(meeting=meeting, kind=Audience.EMAILS, emails="\n".join(addresses))
     return meeting, addresses
 
@@ -283,6 +289,65 @@ def _wait_for(sink: Sink, count: int) -> dict:
         elif time.monotonic() - progress_at > STALL_SECONDS:
             return {**stats, "gave_up": True}
         time.sleep(0.05)
+
+
+def kill_and_recover(n: int, sink: Sink) -> dict:
+    """A worker killed outright (SIGKILL to it and its pool, as the OOM killer or a lost
+    machine would) in the middle of a sending, at a moment that falls where it falls;
+    then the sweeps as they run ten minutes later, and a fresh worker. Counts, at the
+    SMTP server, the e-mails that went twice and those that never went."""
+    import random
+
+    from forums import services
+    from kulturportal import emails
+    from kulturportal.models import OutgoingEmail
+
+    meeting, addresses = _meeting(KILL_COUNT, f"avbrott{n}.example.se")
+    sink.ask("reset")
+    kill_at = random.randint(KILL_COUNT // 8, KILL_COUNT * 7 // 8)  # noqa: S311 - not secret
+    with celery_worker() as worker:
+        services.schedule_and_invite(meeting=meeting)
+        while sink.ask("stats")["messages"] < kill_at:
+            time.sleep(0.001)
+        # Not the instant a message arrives (that is the window itself): any moment of the
+        # next several e-mails' sending, as a real kill would fall.
+        time.sleep(random.uniform(0, 0.05))  # noqa: S311
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+    before = sink.ask("stats")["messages"]
+    rows = OutgoingEmail.objects.filter(to__endswith=f"@avbrott{n}.example.se")
+    claimed = rows.filter(status=OutgoingEmail.Status.SENDING).count()
+    _ten_minutes_later(meeting, rows)
+    with celery_worker():
+        emails.dispatch_due()  # the claims left behind, and what was stored but not sent
+        services.send_overdue()  # the invitees whose task the dead worker had reserved
+        received = _wait_for(sink, KILL_COUNT)
+        time.sleep(LAST_WORD_SECONDS)
+    per_recipient = sink.ask("recipients")
+    return {
+        "kill_at": kill_at,
+        "received_before_kill": before,
+        "claimed_at_kill": claimed,
+        "duplicates": sum(count - 1 for count in per_recipient.values() if count > 1),
+        "missing": sum(1 for address in addresses if address not in per_recipient),
+        "gave_up": received["gave_up"],
+    }
+
+
+def _ten_minutes_later(meeting, rows) -> None:
+    """As the clock will read when the sweeps take over: the dead worker's claims are
+    stale (STALE_CLAIM_AFTER) and the invitees its reserved tasks held are overdue."""
+    from django.db.models import F
+
+    from forums import services
+    from kulturportal import emails
+
+    rows.filter(claimed_at__isnull=False).update(
+        claimed_at=F("claimed_at") - emails.STALE_CLAIM_AFTER - timedelta(minutes=1)
+    )
+    meeting.invitations.filter(send_pending=True).update(
+        updated_at=F("updated_at") - services.PENDING_GRACE - timedelta(minutes=1)
+    )
 
 
 def baseline(email_ids: list[int], sink: Sink) -> dict:

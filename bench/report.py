@@ -11,6 +11,7 @@ from bench.pages import (
 )
 
 FANOUT_RATIO_TARGET = 0.5  # end to end, at least half of what plain smtplib manages
+SEND_CALL_TARGET_SECONDS = 1  # the official's send request, whatever the audience
 
 HEADER = [
     "Page",
@@ -150,8 +151,11 @@ def fanout_section(fanout: dict | None) -> list[str]:
         "## Invitations end to end",
         "",
         f"A meeting whose audience is {fanout['invitations']:,} pasted addresses is sent with "
-        "`forums.services.schedule_and_invite` (it renders and stores one e-mail per invitee "
-        "with its iCalendar part, then hands the batch to Celery once the transaction commits). "
+        "`forums.services.schedule_and_invite`, as the send page's POST calls it, warm (after "
+        "the audience was resolved once, as the page's GET does): it stores the invitations "
+        "marked due and, once the transaction commits, hands them to Celery in batches of 200. "
+        "Each batch task renders its e-mails and calendars (once per kind, language and session, "
+        "the invitee's own values put in), stores them and sends them over one connection. "
         f"A real Celery worker (`celery -A kulturportal worker -c {fanout['concurrency']}`, "
         "prefork, the production settings, a Redis of its own as broker) sends them to a local "
         "SMTP server (aiosmtpd, in a process of its own) that counts the messages per recipient. "
@@ -163,7 +167,10 @@ def fanout_section(fanout: dict | None) -> list[str]:
         "| Measure | Value | Target | Met |",
         "|---|---|---|---|",
         f"| Invitations sent | {fanout['invitations']:,} | | |",
-        f"| Send call (`schedule_and_invite`) | {fanout['send_call_seconds']:.1f} s | | |",
+        f"| Send call (`schedule_and_invite`) | {fanout['send_call_seconds']:.2f} s "
+        f"| < {SEND_CALL_TARGET_SECONDS} s | "
+        + ("met" if fanout["send_call_seconds"] < SEND_CALL_TARGET_SECONDS else "not met")
+        + " |",
         f"| Send call → last message received | {fanout['total_seconds']:.1f} s | | |",
         f"| Celery worker, end to end | {fanout['emails_per_second']:,.0f} e-mails/s | | |",
         f"| Baseline: smtplib, one connection | {base['messages_per_second']:,.0f} messages/s "
@@ -178,7 +185,44 @@ def fanout_section(fanout: dict | None) -> list[str]:
         f"Outbox afterwards: {outbox}."
         + (" The run was given up: no message arrived for a minute." if fanout["gave_up"] else ""),
         "",
+        *kills_section(fanout.get("kills") or []),
     ]
+
+
+def kills_section(kills: list[dict]) -> list[str]:
+    """The duplicate window: what a worker killed mid-send leaves behind."""
+    if not kills:
+        return []
+    duplicates = sum(k["duplicates"] for k in kills)
+    missing = sum(k["missing"] for k in kills)
+    lines = [
+        "### A worker killed in the middle of a sending",
+        "",
+        f"{len(kills)} times: a meeting for 400 pasted addresses is sent and, once the SMTP server "
+        "has received a random number of them and a random 0–50 ms more, the worker and its "
+        "pool are killed with SIGKILL. Then the clock is put ten minutes on for the dead "
+        "worker's rows (its claims are stale, its reserved invitees overdue), a fresh worker "
+        "starts and the two sweeps run (`dispatch_due`, `send_overdue`). The SMTP server "
+        "counts per recipient. An e-mail goes twice only if the kill fell between the server's "
+        "250 and the statement that marks its row sent; each row is marked by the next "
+        "statement after the 250 (it also claims the next row), so a pool process holds one "
+        "claimed row at a time.",
+        "",
+        "| Kill | Received before the kill | Rows left claimed | Sent twice | Never sent |",
+        "|---|---|---|---|---|",
+    ]
+    for n, kill in enumerate(kills, start=1):
+        lines.append(
+            f"| {n} | {kill['received_before_kill']} | {kill['claimed_at_kill']} "
+            f"| {kill['duplicates']} | {kill['missing']} |"
+        )
+    lines += [
+        "",
+        f"In all: {duplicates} e-mail(s) sent twice in {len(kills)} kills, {missing} never sent"
+        + (", the run given up in some." if any(k["gave_up"] for k in kills) else "."),
+        "",
+    ]
+    return lines
 
 
 def rows(scales: dict) -> list[str]:

@@ -238,6 +238,13 @@ def run_fanout(env: dict) -> dict:
         f"exactly one each: {'yes' if figures['exactly_once'] else 'no'}",
         flush=True,
     )
+    kills = figures.get("kills") or []
+    print(
+        f"  {len(kills)} workers killed mid-send: "
+        f"{sum(k['duplicates'] for k in kills)} sent twice, "
+        f"{sum(k['missing'] for k in kills)} never sent",
+        flush=True,
+    )
     return figures
 
 
