@@ -624,7 +624,9 @@ def send_pending(meeting_id: int, invitation_ids: list[int], told: dict | None =
         for pk, c in told.get("session_changes", {}).items()
     }
     with transaction.atomic():
-        meeting = Meeting.objects.get(pk=meeting_id)
+        meeting = Meeting.objects.filter(pk=meeting_id).first()
+        if meeting is None:
+            return 0  # deleted since: its invitations went with it
         invitations = list(
             meeting.invitations.filter(pk__in=invitation_ids, send_pending=True)
             .select_for_update(skip_locked=True, of=("self",))  # another task has them
