@@ -37,7 +37,7 @@ from consultations.models import (
 )
 from kulturportal import audit, background_exports
 from kulturportal import pdf as pdf_documents
-from kulturportal.caching import public_page
+from kulturportal.caching import personal_page, public_page
 from kulturportal.models import AuditEntry, Municipality, Organisation
 from kulturportal.rules import may
 
@@ -574,6 +574,7 @@ PAGE_SIZE = 50
 
 @login_required
 @require_safe
+@personal_page
 def manage_responses(request, slug):
     round = _round_for_official(request, slug)
     form, responses = filtered_responses(round, request.GET)

@@ -43,7 +43,7 @@ from forums.models import (
 from kulturplan.models import CulturePlan
 from kulturplan.overview import SHARED_FROM, matrix
 from kulturportal import exports
-from kulturportal.caching import public_page, uncacheable
+from kulturportal.caching import personal_page, public_page, uncacheable
 from kulturportal.models import AuditEntry, Municipality, OutgoingEmail
 from kulturportal.rules import may
 from kulturportal.text import person_label, swedish_sort_key
@@ -722,6 +722,7 @@ def document_upload(request, pk):
 
 @login_required
 @require_safe
+@personal_page
 def meeting_replies(request, pk):
     meeting = _meeting_for_official(request, pk)
     invitations = meeting.invitations.all()

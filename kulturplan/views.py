@@ -34,7 +34,7 @@ from kulturplan.overview import comparison, completion, current_lines, matrix
 from kulturplan.textdiff import diff_html, diff_inline
 from kulturportal import exports, panels
 from kulturportal import pdf as pdf_documents
-from kulturportal.caching import public_page, uncacheable
+from kulturportal.caching import personal_page, public_page, uncacheable
 from kulturportal.markdown import render_markdown
 from kulturportal.models import AuditEntry, Municipality
 from kulturportal.rules import may
@@ -378,6 +378,7 @@ def overview_export(request, slug, fmt):
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@personal_page
 def priorities(request, slug):
     municipality = _municipality_for_priorities(request, slug)
     plan = _registration_plan()
@@ -685,6 +686,7 @@ def area_delete(request, slug, pk):
 
 @login_required
 @require_safe
+@personal_page
 def completion_board(request, slug):
     plan = _plan_for_official(request, slug)
     groups = completion(plan)

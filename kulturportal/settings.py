@@ -138,6 +138,15 @@ else:
         }
     }
 
+# A logged-in person's pages (kulturportal/caching.py), in each web process's own memory:
+# keyed by the database snapshot, they need no sharing, and a hit costs no round trip.
+CACHES["personal_pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "personal-pages",
+    "TIMEOUT": 30,
+    "OPTIONS": {"MAX_ENTRIES": env.int("PERSONAL_PAGE_CACHE_ENTRIES", default=300)},
+}
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
