@@ -17,7 +17,6 @@ WARM_REQUESTS = 3
 
 def main(out_path: str) -> None:
     django.setup()
-    from django.conf import settings
 
     from bench.pages import BASELINE, PAGES, PERSONAS, invitations, resolve
 
@@ -27,11 +26,7 @@ def main(out_path: str) -> None:
     # The path each page is driven at in this database, its placeholder filled in.
     paths = {p.path: resolve(p.path) for p in [BASELINE, *PAGES]}
     result = {
-        "cookies": {
-            email: f"{settings.SESSION_COOKIE_NAME}="
-            + clients[email].cookies[settings.SESSION_COOKIE_NAME].value
-            for email in PERSONAS
-        },
+        "cookies": {email: _cookie_header(clients[email]) for email in PERSONAS},
         "paths": paths,
         "invited": {
             p.path: invitations(paths[p.path])
@@ -43,6 +38,14 @@ def main(out_path: str) -> None:
     }
     with open(out_path, "w", encoding="utf-8") as out:
         json.dump(result, out, indent=2)
+
+
+def _cookie_header(client) -> str:
+    """The session and CSRF cookies, as the browser sends them after logging in."""
+    from django.conf import settings
+
+    names = [settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME]
+    return "; ".join(f"{name}={client.cookies[name].value}" for name in names)
 
 
 def _client():

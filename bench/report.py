@@ -47,7 +47,9 @@ def markdown(run: dict, chart_name: str) -> str:
         "## How",
         "",
         f"gunicorn with {settings['workers']} sync workers and production settings (DEBUG off, "
-        "PostgreSQL, Redis cache and sessions) on the same machine as PostgreSQL, Redis and wrk. "
+        "PostgreSQL for data and sessions, Redis for the cache) on the same machine as "
+        "PostgreSQL, Redis and wrk. Logged-in pages are fetched with the session and CSRF "
+        "cookies a browser holds after logging in. "
         f"wrk drives each page for {settings['seconds']} s with {settings['connections']} "
         f"connections on {settings['threads']} threads, after a short warm-up. The baseline is "
         "a Django view that returns a two-byte response without touching the database, through "
