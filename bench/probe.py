@@ -66,10 +66,11 @@ def _logged_in(email: str):
 
 
 def _probe(client, path: str) -> dict:
-    """Queries of a cold request (empty cache) and of a warm one, as under steady load."""
-    from django.core.cache import cache
+    """Queries of a cold request (empty caches) and of a warm one, as under steady load."""
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["personal_pages"].clear()
     status, cold = _count(client, path)
     for _ in range(WARM_REQUESTS):
         status, warm = _count(client, path)
