@@ -735,11 +735,13 @@ def meeting_replies(request, pk):
     paginator = Paginator(listed, REPLIES_PER_PAGE)
     paginator.count = summary["total"]  # already counted: no COUNT query of its own
     page = paginator.get_page(request.GET.get("sida"))
+    is_round = meeting.is_sub_regional_round()
     return render(
         request,
         "forums/meeting_replies.html",
         {
             "meeting": meeting,
+            "is_round": is_round,
             "page": page,
             "rows": _reply_rows(meeting, page),
             "counts": [
@@ -761,7 +763,7 @@ def meeting_replies(request, pk):
                     ),
                 )
             )
-            if meeting.is_sub_regional_round()
+            if is_round
             else [],
         },
     )

@@ -340,6 +340,21 @@ def test_the_replies_page_names_the_municipalities_where_nobody_answered(
     assert "31 kommuner saknar registrerad kulturchef" in html
 
 
+def test_the_replies_list_has_a_session_column_only_for_a_sub_regional_round(
+    official_client, annual, sub_regional_round
+):
+    """Defect: an annual deliberation's list of invitees had a "Delmöte" column of dashes."""
+    for meeting in (annual, sub_regional_round):
+        InvitationFactory(meeting=meeting)
+    annual_page = _html(official_client.get(reverse("forums:meeting_replies", args=[annual.pk])))
+    round_page = _html(
+        official_client.get(reverse("forums:meeting_replies", args=[sub_regional_round.pk]))
+    )
+    header = '<th scope="col">Delmöte</th>'
+    assert header not in annual_page
+    assert header in round_page
+
+
 def _grow_coverage(meeting, k, house, *, rules: bool):
     """k more culture chiefs and politicians, invitations (every other one answered) and
     co-financing municipalities; with `rules`, k more politicians' and co-financiers' rules
