@@ -81,8 +81,9 @@ def personal_page(view):
 
     The key holds the person, their CSRF secret (the page's forms carry a token masked
     from it, valid for that browser only), the language, the day, the whole path and the
-    database snapshot. A hit costs one small query (the snapshot); the page is kept in
-    the process's own memory.
+    database snapshot. A hit costs no query beyond the session (which reads the snapshot
+    too: kulturportal/sessions.py) and the user; the page is kept in the process's own
+    memory.
     """
 
     @wraps(view)
@@ -117,7 +118,7 @@ def _personal_key(request) -> str | None:
         or len(path) > MAX_PERSONAL_PATH
     ):
         return None
-    snapshot = database_snapshot()
+    snapshot = database_snapshot(request)
     if snapshot is None:
         return None
     parts = [snapshot, str(request.user.pk), csrf_secret, get_language(), path]
@@ -126,12 +127,16 @@ def _personal_key(request) -> str | None:
     return f"personal-page:{digest}"
 
 
-def database_snapshot() -> str | None:
+def database_snapshot(request=None) -> str | None:
     """PostgreSQL's current snapshot (which transactions are visible), or None where it
     cannot stand for the data: on other databases, and inside a transaction, whose own
-    writes leave it unchanged."""
+    writes leave it unchanged. The one read with the request's session (before the view
+    read anything) when there is one."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return None
+    with_session = getattr(getattr(request, "session", None), "database_snapshot", None)
+    if with_session is not None:
+        return with_session
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_current_snapshot()::text")
         return cursor.fetchone()[0]

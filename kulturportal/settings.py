@@ -312,8 +312,9 @@ STORAGES = {
 # login always issues a new key.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=2 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# Sessions live in the database alone, so a Redis outage logs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database alone, so a Redis outage logs nobody out (Django's store,
+# which also reads the snapshot the personal page cache is keyed by).
+SESSION_ENGINE = "kulturportal.sessions"
 
 # Security headers on every response; the HTTPS-only parts apply when DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -20,8 +20,8 @@ from tests.factories import InvitationFactory, MeetingFactory
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the page cache is keyed by PostgreSQL's snapshot"
 )
-# A hit reads the session, the user and the snapshot, and nothing else.
-QUERIES_OF_A_HIT = 3
+# A hit reads the session (with the snapshot) and the user, and nothing else.
+QUERIES_OF_A_HIT = 2
 
 
 def _get(client, path):
