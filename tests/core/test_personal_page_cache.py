@@ -36,6 +36,11 @@ def _warm(client, path):
         assert client.get(path).status_code == 200
 
 
+def committing(test):
+    """On PostgreSQL, with each write committed as in production."""
+    return on_postgresql(pytest.mark.django_db(transaction=True, serialized_rollback=True)(test))
+
+
 @pytest.fixture
 def replies(official):
     meeting = MeetingFactory(organiser=official, scheduled=True)
@@ -43,24 +48,27 @@ def replies(official):
     return meeting
 
 
-@on_postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_persons_page_is_served_from_memory_while_nothing_is_written(client, official, replies):
+@pytest.fixture
+def replies_page(client, official, replies):
+    """The official's replies page, once stored in the cache."""
     path = f"/overlaggningar/{replies.pk}/svar/"
     client.force_login(official)
     _warm(client, path)
+    return path
+
+
+@committing
+def test_a_persons_page_is_served_from_memory_while_nothing_is_written(client, replies_page):
+    path = replies_page
     first, _ = _get(client, path)
     again, queries = _get(client, path)
     assert queries == QUERIES_OF_A_HIT
     assert again.content == first.content
 
 
-@on_postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_any_write_shows_at_once_even_one_no_service_announces(client, official, replies):
-    path = f"/overlaggningar/{replies.pk}/svar/"
-    client.force_login(official)
-    _warm(client, path)
+@committing
+def test_any_write_shows_at_once_even_one_no_service_announces(client, replies, replies_page):
+    path = replies_page
     assert "Alva Åberg" in client.get(path).content.decode()
     # A bare UPDATE, which no invalidation call follows: the snapshot moves all the same.
     Invitation.objects.filter(meeting=replies).update(name="Bo Östberg")
@@ -69,12 +77,9 @@ def test_any_write_shows_at_once_even_one_no_service_announces(client, official,
     assert queries > QUERIES_OF_A_HIT
 
 
-@on_postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_reply_through_the_service_shows_at_once(client, official, replies):
-    path = f"/overlaggningar/{replies.pk}/svar/"
-    client.force_login(official)
-    _warm(client, path)
+@committing
+def test_a_reply_through_the_service_shows_at_once(client, replies, replies_page):
+    path = replies_page
     assert "Glutenfritt" not in client.get(path).content.decode()
     with transaction.atomic():
         services.record_reply(
@@ -86,8 +91,7 @@ def test_a_reply_through_the_service_shows_at_once(client, official, replies):
     assert _get(client, path)[1] == QUERIES_OF_A_HIT  # and cached again from then on
 
 
-@on_postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@committing
 def test_one_persons_page_is_never_served_to_another(lund_chief, malmo_chief):
     lund, malmo = Client(), Client()
     lund.force_login(lund_chief)
@@ -99,18 +103,14 @@ def test_one_persons_page_is_never_served_to_another(lund_chief, malmo_chief):
     assert malmo_chief.get_full_name() in page and lund_chief.get_full_name() not in page
 
 
-@on_postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_role_taken_away_is_refused_at_once(client, official, replies):
-    path = f"/overlaggningar/{replies.pk}/svar/"
-    client.force_login(official)
-    _warm(client, path)
+@committing
+def test_a_role_taken_away_is_refused_at_once(client, official, replies_page):
+    path = replies_page
     RoleAssignment.objects.filter(user=official, role=Role.REGIONAL_OFFICIAL).delete()
     assert client.get(path).status_code == 403
 
 
-@on_postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@committing
 def test_the_form_token_on_a_cached_page_works_in_each_browser_of_the_person(official):
     """Two browsers of one official: each gets a page whose token its own cookie accepts."""
     for browser in [Client(enforce_csrf_checks=True) for _ in range(2)]:
@@ -124,8 +124,7 @@ def test_the_form_token_on_a_cached_page_works_in_each_browser_of_the_person(off
         assert response.status_code in (200, 400)
 
 
-@on_postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@committing
 def test_a_page_with_a_message_for_the_person_is_not_kept(client, official, lund):
     path = "/hantera/inbjudningar/"
     client.force_login(official)
