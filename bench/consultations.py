@@ -130,7 +130,7 @@ def export() -> dict:
 
 
 def export_build(export_id: str) -> dict:
-    """In a fresh process: the build, as kulturportal.tasks.build_export runs it."""
+    """In a fresh process: the build, as kulturportal.background_exports.build_export runs it."""
     import resource
 
     _setup()
@@ -324,37 +324,39 @@ def _round(slug: str, prefix: str):
 
     from consultations import services
     from consultations.models import Group, Question, Round
-    from kulturportal import audit
     from kulturportal.models import User
 
     now = timezone.now()
-    with audit.acting_as(User.objects.get(email=OFFICIAL)):
-        round = services.create_round(
-            round=Round(
-                kind=Round.Kind.CONSULTATION,
-                title="Samråd på sista svarsdagen (belastningsprov)",
-                slug=slug,
-                description="Belastningsprov: alla svarar samtidigt.",
-                opens_at=now - timedelta(days=30),
-                closes_at=now + timedelta(hours=1),
-                groups=[Group.CIVIL_SOCIETY],
-                registration_prefix=prefix,
-            )
-        )
-        text = services.save_question(
-            question=Question(
-                round=round,
-                position=1,
-                text="Vilka synpunkter har ni på förslaget?",
-                kind=Question.Kind.TEXT,
-                required=True,
-            )
-        )
-        services.save_question(
-            question=Question(
-                round=round, position=2, text="Bifoga ert yttrande", kind=Question.Kind.FILE
-            )
-        )
+    official = User.objects.get(email=OFFICIAL)
+    round = services.create_round(
+        round=Round(
+            kind=Round.Kind.CONSULTATION,
+            title="Samråd på sista svarsdagen (belastningsprov)",
+            slug=slug,
+            description="Belastningsprov: alla svarar samtidigt.",
+            opens_at=now - timedelta(days=30),
+            closes_at=now + timedelta(hours=1),
+            groups=[Group.CIVIL_SOCIETY],
+            registration_prefix=prefix,
+        ),
+        actor=official,
+    )
+    text = services.save_question(
+        question=Question(
+            round=round,
+            position=1,
+            text="Vilka synpunkter har ni på förslaget?",
+            kind=Question.Kind.TEXT,
+            required=True,
+        ),
+        actor=official,
+    )
+    services.save_question(
+        question=Question(
+            round=round, position=2, text="Bifoga ert yttrande", kind=Question.Kind.FILE
+        ),
+        actor=official,
+    )
     return round, text
 
 

@@ -250,7 +250,9 @@ def fan_out(meeting, addresses: list[str], sink: Sink) -> dict:
     services.resolve_audience(meeting)
     sink.ask("reset")
     started = time.time()
-    sent = services.schedule_and_invite(meeting=meeting)  # commits, then hands over to Celery
+    sent = services.schedule_and_invite(
+        meeting=meeting, actor=None
+    )  # commits, then hands over to Celery
     returned = time.time()
     received = _wait_for(sink, sent)
     time.sleep(LAST_WORD_SECONDS)
@@ -306,7 +308,7 @@ def kill_and_recover(n: int, sink: Sink) -> dict:
     sink.ask("reset")
     kill_at = random.randint(KILL_COUNT // 8, KILL_COUNT * 7 // 8)  # noqa: S311 - not secret
     with celery_worker() as worker:
-        services.schedule_and_invite(meeting=meeting)
+        services.schedule_and_invite(meeting=meeting, actor=None)
         while sink.ask("stats")["messages"] < kill_at:
             time.sleep(0.001)
         # Not the instant a message arrives (that is the window itself): any moment of the

@@ -7,7 +7,8 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Samråd och remisser")
 
     def ready(self):
-        from consultations import email_samples, exporting, panels, rules  # noqa: F401
+        # services: its receipts module defines tasks, which a worker must know.
+        from consultations import email_samples, exporting, panels, rules, services  # noqa: F401
         from kulturportal import background_exports
 
         panels.register()

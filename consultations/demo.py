@@ -19,7 +19,6 @@ from consultations.models import (
     text_hash,
 )
 from kulturplan.models import CulturePlan
-from kulturportal import audit
 from kulturportal.models import Municipality, Organisation, Role, RoleAssignment, User
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -57,15 +56,15 @@ def seed_demo() -> None:
     if Round.objects.exists() or not CulturePlan.objects.exists():
         return
     official = User.objects.filter(email="handlaggare@example.se").first()
-    with transaction.atomic(), audit.acting_as(official):
-        _open_consultation()
-        _open_referral()
-        _reported_consultation()
+    with transaction.atomic():
+        _open_consultation(official)
+        _open_referral(official)
+        _reported_consultation(official)
         # The demo's answers were never sent by anyone: no receipts for them.
         Submission.objects.update(receipts_queued_at=timezone.now())
 
 
-def _questions(round: Round, plan: CulturePlan) -> list[Question]:
+def _questions(round: Round, plan: CulturePlan, official) -> list[Question]:
     area = plan.development_areas.order_by("position").first()
     section = plan.sections.filter(slug="strategier").first()
     specs = [
@@ -97,12 +96,14 @@ def _questions(round: Round, plan: CulturePlan) -> list[Question]:
         ),
     ]
     return [
-        services.save_question(question=Question(round=round, position=position, **spec))
+        services.save_question(
+            question=Question(round=round, position=position, **spec), actor=official
+        )
         for position, spec in enumerate(specs, start=1)
     ]
 
 
-def _open_consultation() -> Round:
+def _open_consultation(official) -> Round:
     plan = CulturePlan.objects.get(slug="2029-2032")
     round = services.create_round(
         round=Round(
@@ -121,18 +122,20 @@ def _open_consultation() -> Round:
             groups=list(Group.values),
             contact_name="Hanna Handläggare",
             contact_email="handlaggare@example.se",
-        )
+        ),
+        actor=official,
     )
-    _questions(round, plan)
+    _questions(round, plan, official)
     services.add_document(
         round=round,
         title="Utkast till regional kulturplan 2029–2032",
         upload=SimpleUploadedFile("utkast-kulturplan.pdf", _tiny_pdf(), "application/pdf"),
+        actor=official,
     )
     return round
 
 
-def _open_referral() -> Round:
+def _open_referral(official) -> Round:
     plan = CulturePlan.objects.get(slug="2029-2032")
     round = services.create_round(
         round=Round(
@@ -148,7 +151,8 @@ def _open_referral() -> Round:
             closes_at=_moment(40),
             contact_name="Hanna Handläggare",
             contact_email="handlaggare@example.se",
-        )
+        ),
+        actor=official,
     )
     question = services.save_question(
         question=Question(
@@ -157,16 +161,16 @@ def _open_referral() -> Round:
             text="Kommunens synpunkter på remissversionen",
             kind=Question.Kind.TEXT,
             required=True,
-        )
+        ),
+        actor=official,
     )
     for municipality in Municipality.objects.filter(code__in=["1280", "1283", "1290", "1286"]):
         if municipality.code == "1280":
             continue  # Malmö's culture chief answers in the demo.
         chief = _chief(municipality)
-        with audit.acting_as(chief):
-            response = services.response_for(round, municipality)
-            _answer(response, question, f"{municipality.name} tillstyrker remissversionen.")
-            services.submit(response=response)
+        response = services.response_for(round, municipality)
+        _answer(response, question, f"{municipality.name} tillstyrker remissversionen.", chief)
+        services.submit(response=response, actor=chief)
     return round
 
 
@@ -179,14 +183,15 @@ def _chief(municipality):
     return assignment.user if assignment else None
 
 
-def _answer(response: Response, question: Question, text: str) -> None:
+def _answer(response: Response, question: Question, text: str, actor) -> None:
     services.save_answers(
         response=response,
         posted=[services.Posted(question=question, value=text, base_hash=text_hash(""))],
+        actor=actor,
     )
 
 
-def _reported_consultation() -> Round:
+def _reported_consultation(official) -> Round:
     plan = CulturePlan.objects.get(slug="2025-2028")
     opens, closes = _moment(-800, 8), _moment(-770)
     round = services.create_round(
@@ -199,7 +204,8 @@ def _reported_consultation() -> Round:
             opens_at=opens,
             closes_at=closes,
             groups=[Group.BODIES, Group.POPULAR_EDUCATION, Group.INTEREST],
-        )
+        ),
+        actor=official,
     )
     question = services.save_question(
         question=Question(
@@ -208,7 +214,8 @@ def _reported_consultation() -> Round:
             text="Vad är viktigast i den nya planen för er?",
             kind=Question.Kind.TEXT,
             required=True,
-        )
+        ),
+        actor=official,
     )
     section = plan.sections.order_by("position").last()
     for name, text, outcome, reason in EARLIER_RESPONDENTS:
@@ -216,16 +223,22 @@ def _reported_consultation() -> Round:
         if organisation is None:
             continue
         response = services.response_for(round, organisation)
-        _answer(response, question, text)
-        services.submit(response=response, moment=opens + timedelta(days=5))
+        _answer(response, question, text, official)
+        services.submit(response=response, moment=opens + timedelta(days=5), actor=official)
         services.set_disposition(
-            response=response, question=question, outcome=outcome, reason=reason, section=section
+            response=response,
+            question=question,
+            outcome=outcome,
+            reason=reason,
+            section=section,
+            actor=official,
         )
     Round.objects.filter(pk=round.pk).update(closes_at=closes)
-    services.publish_responses(round=round)
+    services.publish_responses(round=round, actor=official)
     services.publish_report(
         round=round,
         summary="Region Skåne tackar alla som svarade. Här redovisas vad som blev av svaren.",
+        actor=official,
     )
     return round
 

@@ -5,13 +5,8 @@ from collections import defaultdict
 from django.utils import timezone
 
 from consultations.models import Disposition, Question, Response, Round, Submission
+from consultations.services.publication import published_contents
 from kulturportal import pdf
-
-
-def _services():
-    from consultations import services
-
-    return services
 
 
 def answer_rows(round: Round, content: dict) -> list[dict]:
@@ -87,7 +82,7 @@ def report_context(round: Round) -> dict:
     # Only what may be published is quoted: consented to when submitted, not held back.
     quotable = [r for r in responses if r.publish_consent and not r.held_back]
     unpublished = [r for r in quotable if r.published_content is None]
-    previews = _services().published_contents(unpublished, round) if unpublished else {}
+    previews = published_contents(unpublished, round) if unpublished else {}
     for response in quotable:
         content = response.published_content or previews.get(response.pk, {})
         held = {part["question"] for part in content.get("answers", []) if part.get("held_back")}

@@ -74,6 +74,6 @@ def _invitation() -> dict:
     }
 
 
-register("consultation_receipt", _receipt)
-register("consultation_invitation", _invitation)
-register("consultation_reminder", _reminder)
+register("consultations/emails/receipt", _receipt)
+register("consultations/emails/invitation", _invitation)
+register("consultations/emails/reminder", _reminder)

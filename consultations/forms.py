@@ -182,20 +182,7 @@ class RoundForm(forms.ModelForm):
 
     class Meta:
         model = Round
-        fields = [
-            "kind",
-            "title",
-            "slug",
-            "plan",
-            "theme",
-            "description",
-            "opens_at",
-            "closes_at",
-            "groups",
-            "registration_prefix",
-            "contact_name",
-            "contact_email",
-        ]
+        fields = Round.EDITABLE_FIELDS
         widgets = {
             "opens_at": LocalDateTimeInput,
             "closes_at": LocalDateTimeInput,

@@ -51,6 +51,24 @@ class Round(TimestampedModel):
         CLOSED = "closed", _("Stängd")
         REPORTED = "reported", _("Redovisad")
 
+    # What an official edits on the round's form; the history also follows what the
+    # services set (a referral addresses the municipalities; the report's summary).
+    EDITABLE_FIELDS = [
+        "kind",
+        "title",
+        "slug",
+        "plan",
+        "theme",
+        "description",
+        "opens_at",
+        "closes_at",
+        "groups",
+        "registration_prefix",
+        "contact_name",
+        "contact_email",
+    ]
+    AUDITED_FIELDS = [*EDITABLE_FIELDS, "addresses_municipalities", "report_summary"]
+
     kind = models.CharField(_("typ"), max_length=12, choices=Kind.choices)
     title = models.CharField(_("rubrik"), max_length=200)
     slug = models.SlugField(_("kortnamn"), max_length=100, unique=True)
@@ -520,20 +538,3 @@ class Disposition(models.Model):
 
     def __str__(self):
         return f"{self.response}: {self.get_outcome_display()}"
-
-
-class RoundReminder(models.Model):
-    """A reminder sent to the referral's addressees that had not answered: once a day."""
-
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
-    sent_on = models.DateField()
-    sent_at = models.DateTimeField(default=timezone.now)
-    recipients = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["round", "sent_on"], name="one_round_reminder_a_day"),
-        ]
-
-    def __str__(self):
-        return f"{self.round} {self.sent_on}"

@@ -7,7 +7,8 @@ class ForumsConfig(AppConfig):
     verbose_name = _("Överläggningar och nätverk")
 
     def ready(self):
-        from forums import email_samples, inbound, panels  # noqa: F401 - samples register
+        # services: delivery and reminders define tasks, which a worker must know.
+        from forums import email_samples, inbound, panels, services  # noqa: F401
 
         panels.register()
         inbound.register()

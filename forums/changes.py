@@ -1,7 +1,7 @@
 """What an update e-mail says changed, and its form in a task's arguments.
 
 A change is told to each invitee when their e-mail is rendered, in a task after the
-request (forums.tasks.send_meeting_version): its labels stay translatable until then, and
+request (forums.services.delivery.send_pending): its labels stay translatable until then, and
 its times are formatted in the reader's language and time zone.
 """
 

@@ -7,8 +7,8 @@ rendering touches no database.
 
 from django.conf import settings
 
+from forums.changes import Change, Span
 from forums.models import AgendaItem, ForumType, Invitation, Meeting, MeetingSession
-from forums.services import Change, Span
 from kulturportal.email_samples import register, sample_time, sample_user
 
 
@@ -165,12 +165,12 @@ def _minutes_context() -> dict:
     return {"meeting": meeting, "site_url": settings.SITE_URL}
 
 
-register("meeting_invitation", _meeting_invitation)
-register("meeting_updated", _meeting_updated)
-register("meeting_cancelled", _meeting_cancelled)
-register("meeting_choice", _meeting_choice)
-register("reminder_unanswered", _reminder_unanswered)
-register("reminder_coming", _reminder_coming)
-register("waiting_list_promoted", _waiting_list_promoted)
-register("minutes_review", _minutes_context)
-register("minutes_published", _minutes_context)
+register("forums/emails/meeting_invitation", _meeting_invitation)
+register("forums/emails/meeting_updated", _meeting_updated)
+register("forums/emails/meeting_cancelled", _meeting_cancelled)
+register("forums/emails/meeting_choice", _meeting_choice)
+register("forums/emails/reminder_unanswered", _reminder_unanswered)
+register("forums/emails/reminder_coming", _reminder_coming)
+register("forums/emails/waiting_list_promoted", _waiting_list_promoted)
+register("forums/emails/minutes_review", _minutes_context)
+register("forums/emails/minutes_published", _minutes_context)

@@ -69,6 +69,7 @@ def _reply(calendar, event, meeting: Meeting, invitation: Invitation | None):
             session=_session(invitation, response),
             **{field: getattr(invitation, field) for field in KEPT_FIELDS},
             via_calendar=True,
+            actor=None,  # the invitee's calendar, not a person logged in
         )
     except services.ReplyRefused as refused:
         return Forward(

@@ -266,7 +266,9 @@ def network_from_priorities(request):
         messages.error(request, _("Färre än tre kommuner prioriterar området."))
         return redirect("kulturplan:overview", slug=plan.slug)
     try:
-        network = services.create_thematic_network(area=area, municipalities=municipalities)
+        network = services.create_thematic_network(
+            area=area, municipalities=municipalities, actor=request.user
+        )
     except services.NetworkExists as exists:
         messages.info(request, _("Nätverket finns redan."))
         return redirect(exists.network)
@@ -329,6 +331,7 @@ def _meeting_form(request, meeting):
                 agenda=agenda,
                 base_version=form.cleaned_data.get("version"),
                 notify=form.notify,
+                actor=request.user,
             )
         except services.StaleMeeting as stale:
             conflict = stale
@@ -494,7 +497,9 @@ def meeting_audience(request, pk):
     pasted = form.pasted
     if pasted is None or pasted.pairs:
         rule = form.save(commit=False)
-        services.add_audience_rule(meeting=meeting, rule=rule, save_m2m=form.save_m2m)
+        services.add_audience_rule(
+            meeting=meeting, rule=rule, save_m2m=form.save_m2m, actor=request.user
+        )
     if pasted is None or not pasted.to_mend:
         messages.success(request, _("Målgruppen är uppdaterad."))
         _duplicates_message(request, pasted)
@@ -576,7 +581,7 @@ def _rule_details(rule) -> dict:
 @require_POST
 def audience_rule_delete(request, pk, rule_pk):
     meeting = _meeting_for_official(request, pk)
-    services.remove_audience_rule(meeting=meeting, rule_pk=rule_pk)
+    services.remove_audience_rule(meeting=meeting, rule_pk=rule_pk, actor=request.user)
     messages.success(request, _("Regeln är borttagen."))
     return redirect("forums:meeting_audience", pk=meeting.pk)
 
@@ -646,9 +651,11 @@ def _typed_cover_note(form, meeting) -> str:
 
 def _send(request, meeting, cover_note: str):
     if meeting.status == Meeting.Status.DRAFT:
-        sent = services.schedule_and_invite(meeting=meeting, cover_note=cover_note)
+        sent = services.schedule_and_invite(
+            meeting=meeting, cover_note=cover_note, actor=request.user
+        )
     else:
-        sent = services.invite_more(meeting=meeting, cover_note=cover_note)
+        sent = services.invite_more(meeting=meeting, cover_note=cover_note, actor=request.user)
     messages.success(
         request,
         ngettext(
@@ -689,7 +696,7 @@ def meeting_send_preview(request, pk):
 def meeting_cancel(request, pk):
     meeting = _meeting_for_official(request, pk)
     if request.method == "POST":
-        sent = services.cancel_meeting(meeting=meeting)
+        sent = services.cancel_meeting(meeting=meeting, actor=request.user)
         messages.success(
             request,
             ngettext(
@@ -710,7 +717,10 @@ def document_upload(request, pk):
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         services.upload_document(
-            meeting=meeting, title=form.cleaned_data["title"], upload=form.cleaned_data["file"]
+            meeting=meeting,
+            title=form.cleaned_data["title"],
+            upload=form.cleaned_data["file"],
+            actor=request.user,
         )
         messages.success(request, _("Handlingen är uppladdad."))
         return redirect("forums:meeting_manage", pk=meeting.pk)
@@ -907,7 +917,7 @@ def meeting_attendance(request, pk):
     meeting = _meeting_for_official(request, pk)
     if request.method == "POST" and meeting.has_started():
         present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
-        services.mark_attendance(meeting=meeting, present_ids=present)
+        services.mark_attendance(meeting=meeting, present_ids=present, actor=request.user)
         messages.success(request, _("Närvaron är sparad."))
         return redirect("forums:meeting_attendance", pk=meeting.pk)
     invitations = meeting.invitations.for_reply_list().filter(
@@ -930,7 +940,7 @@ def meeting_attendance(request, pk):
 def invitation_resend(request, pk, invitation_pk):
     meeting = _meeting_for_official(request, pk)
     invitation = get_object_or_404(Invitation, pk=invitation_pk, meeting=meeting)
-    services.resend(invitation=invitation)
+    services.resend(invitation=invitation, actor=request.user)
     messages.success(
         request, _("Inbjudan skickas igen till %(email)s.") % {"email": invitation.email}
     )
@@ -962,13 +972,15 @@ def minutes_edit(request, pk):
             status=409,
         )
     if request.method == "POST" and form.is_valid():
-        minutes = services.save_minutes(form=form)
+        minutes = services.save_minutes(form=form, actor=request.user)
         adjusters = list(form.cleaned_data["adjusters"])
         if adjusters:
-            services.send_minutes_for_review(minutes=minutes, adjusters=adjusters)
+            services.send_minutes_for_review(
+                minutes=minutes, adjusters=adjusters, actor=request.user
+            )
             messages.success(request, _("Anteckningarna är skickade till justerarna."))
         else:
-            services.publish_minutes(minutes=minutes)
+            services.publish_minutes(minutes=minutes, actor=request.user)
             messages.success(request, _("Minnesanteckningarna är publicerade."))
         return redirect(meeting)
     return render(
@@ -990,7 +1002,7 @@ def minutes_review(request, pk):
     if not may(request.user, "forums.adjust_minutes", minutes):
         raise Http404
     if request.method == "POST":
-        published = services.approve_minutes(minutes=minutes, adjuster=request.user)
+        published = services.approve_minutes(minutes=minutes, actor=request.user)
         messages.success(
             request,
             _("Tack! Anteckningarna är publicerade.")
@@ -1056,6 +1068,7 @@ def reply(request, signed_token):
             invitation = services.record_reply(
                 invitation=invitation,
                 **{k: v for k, v in form.cleaned_data.items() if k in ReplyForm.Meta.fields},
+                actor=request.user,
             )
         except services.ReplyRefused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, str(refused))

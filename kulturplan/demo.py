@@ -222,9 +222,8 @@ def seed_demo() -> None:
     with transaction.atomic():
         seed_culture_chiefs()
         official = User.objects.filter(email="handlaggare@example.se").first()
-        with audit.acting_as(official):
-            adopted = _adopted_plan()
-            draft = _draft_plan()
+        adopted = _adopted_plan(official)
+        draft = _draft_plan(official)
         _seed_priorities(adopted, MISSING_ADOPTED, submitted_on=_moment(-700))
         _seed_priorities(draft, MISSING_DRAFT, submitted_on=timezone.now() - timedelta(days=6))
 
@@ -250,7 +249,7 @@ def _moment(days: int, hour: int = 16) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=STOCKHOLM)
 
 
-def _plan(title, slug, years, status, areas, summary) -> CulturePlan:
+def _plan(title, slug, years, status, areas, summary, official) -> CulturePlan:
     plan = CulturePlan.objects.create(
         title=title, slug=slug, starts_year=years[0], ends_year=years[1], summary=summary
     )
@@ -264,11 +263,11 @@ def _plan(title, slug, years, status, areas, summary) -> CulturePlan:
             plan=plan, position=position, slug=area_slug, title=area_title, description=description
         )
         area.activity_areas.set([by_code[c] for c in codes])
-    audit.record("plan.created", plan)
+    audit.record("plan.created", plan, actor=official)
     return plan
 
 
-def _adopted_plan() -> CulturePlan:
+def _adopted_plan(official) -> CulturePlan:
     plan = _plan(
         "Regional kulturplan för Skåne 2025–2028",
         "2025-2028",
@@ -277,23 +276,24 @@ def _adopted_plan() -> CulturePlan:
         AREAS,
         "Planen anger inriktningen för Region Skånes och kommunernas gemensamma kulturpolitik "
         "under fyra år, med nio utvecklingsområden över alla sju verksamhetsområden.",
+        official,
     )
-    services.change_status(plan=plan, status=CulturePlan.Status.CONSULTATION)
-    services.save_version(plan=plan, note="Remissversion")
+    services.change_status(plan=plan, status=CulturePlan.Status.CONSULTATION, actor=official)
+    services.save_version(plan=plan, note="Remissversion", actor=official)
     section = plan.sections.get(slug="genomforande")
     section.body += (
         "\n\nEfter remissen har uppföljningen förstärkts: varje utvecklingsområde får "
         "indikatorer som redovisas i den årliga rapporten."
     )
-    services.save_section(section=section, changed=["body"])
-    services.change_status(plan=plan, status=CulturePlan.Status.ADOPTED)
+    services.save_section(section=section, changed=["body"], actor=official)
+    services.change_status(plan=plan, status=CulturePlan.Status.ADOPTED, actor=official)
     PlanVersion.objects.filter(plan=plan).update(created_at=_moment(-760))
     CulturePlan.objects.filter(pk=plan.pk).update(adopted_on=_moment(-730).date())
     RegistrationWindow.objects.create(plan=plan, opens_at=_moment(-720, 8), closes_at=_moment(-690))
     return CulturePlan.objects.get(pk=plan.pk)
 
 
-def _draft_plan() -> CulturePlan:
+def _draft_plan(official) -> CulturePlan:
     plan = _plan(
         "Regional kulturplan för Skåne 2029–2032",
         "2029-2032",
@@ -302,27 +302,35 @@ def _draft_plan() -> CulturePlan:
         NEXT_AREAS,
         "Utkast till nästa plan. Kommunerna anmäler nu sina prioriteringar bland "
         "utvecklingsområdena.",
+        official,
     )
-    services.save_version(plan=plan, note="Arbetsutkast inför överläggningarna")
+    services.save_version(plan=plan, note="Arbetsutkast inför överläggningarna", actor=official)
     section = plan.sections.get(slug="strategier")
     section.body = section.body.replace(
         "- **Hela Skåne**",
         "- **Kultur och hälsa**: samverkan med hälso- och sjukvården.\n- **Hela Skåne**",
     )
-    services.save_section(section=section, changed=["body"])
-    services.open_window(plan=plan, opens_at=_moment(-14, 8), closes_at=_moment(30))
+    services.save_section(section=section, changed=["body"], actor=official)
+    services.open_window(plan=plan, opens_at=_moment(-14, 8), closes_at=_moment(30), actor=official)
     return plan
 
 
 def _seed_priorities(plan: CulturePlan, missing: set[str], *, submitted_on: datetime) -> None:
     areas = list(plan.development_areas.all())
-    chiefs = services.culture_chiefs_by_municipality()
+    chiefs: dict[int, User] = {}
+    for assignment in (
+        RoleAssignment.objects.active()
+        .filter(role=Role.CULTURE_CHIEF)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    ):
+        chiefs.setdefault(assignment.municipality_id, assignment.user)
     for municipality in Municipality.objects.order_by("code"):
         if municipality.code in missing:
             continue
         chosen = _choose(areas, municipality.code + plan.slug)
         registration = Registration.objects.create(plan=plan, municipality=municipality)
-        chief = (chiefs.get(municipality.pk) or [None])[0]
+        chief = chiefs.get(municipality.pk)
         submission = Submission.objects.create(
             registration=registration, number=1, submitted_at=submitted_on, submitted_by=chief
         )

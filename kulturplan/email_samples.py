@@ -21,4 +21,4 @@ def _reminder() -> dict:
     }
 
 
-register("priorities_reminder", _reminder)
+register("kulturplan/emails/priorities_reminder", _reminder)

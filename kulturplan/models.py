@@ -6,34 +6,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from kulturportal.models import ActivityArea as ActivityAreaCode
-from kulturportal.models import Municipality, TimestampedModel
-
-
-class ActivityArea(models.Model):
-    """One of the seven activity areas of the model; loaded by a data migration."""
-
-    code = models.CharField(
-        _("kod"), max_length=30, unique=True, choices=ActivityAreaCode.choices, editable=False
-    )
-    name_sv = models.CharField(_("namn på svenska"), max_length=200)
-    name_en = models.CharField(_("namn på engelska"), max_length=200)
-    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
-
-    class Meta:
-        ordering = ["position"]
-        verbose_name = _("verksamhetsområde")
-        verbose_name_plural = _("verksamhetsområden")
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_en if (get_language() or "sv").startswith("en") else self.name_sv
+from kulturportal.models import ActivityArea, Municipality, TimestampedModel
 
 
 class CulturePlanQuerySet(models.QuerySet):
@@ -383,31 +359,3 @@ class SubmittedPriority(PriorityLine):
                 fields=["submission", "development_area"], name="submitted_area_once"
             ),
         ]
-
-
-class Reminder(models.Model):
-    """One reminder round to the municipalities missing in a window; one per day."""
-
-    window = models.ForeignKey(RegistrationWindow, on_delete=models.CASCADE, related_name="+")
-    sent_on = models.DateField(_("datum"))
-    sent_at = models.DateTimeField(_("skickad"), default=timezone.now)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("skickad av"),
-    )
-    recipients = models.PositiveSmallIntegerField(_("mottagare"), default=0)
-
-    class Meta:
-        ordering = ["-sent_at"]
-        verbose_name = _("påminnelse")
-        verbose_name_plural = _("påminnelser")
-        constraints = [
-            models.UniqueConstraint(fields=["window", "sent_on"], name="one_reminder_a_day"),
-        ]
-
-    def __str__(self):
-        return f"{self.window}: {self.sent_on}"

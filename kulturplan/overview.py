@@ -1,13 +1,13 @@
-"""Reads across all 33 municipalities: the priorities matrix, the comparison with the
-previous period and the completion board. A fixed number of queries, whatever the data."""
+"""Reads across all 33 municipalities: the priorities matrix and the comparison with the
+previous period (the completion board is kulturplan/board.py). A fixed number of queries,
+whatever the data."""
 
 from dataclasses import dataclass, field
 
 from django.db.models import F
 
 from kulturplan.models import CulturePlan, DevelopmentArea, Registration, SubmittedPriority
-from kulturplan.services import culture_chiefs_by_municipality
-from kulturportal.models import Municipality, SubRegion, User
+from kulturportal.models import Municipality, SubRegion
 
 # A shared area is a suggested thematic network from this many municipalities on.
 SHARED_FROM = 3
@@ -143,54 +143,3 @@ def comparison(current: Matrix, previous_plan: CulturePlan | None) -> Comparison
 
 def _slugs(areas, row: MunicipalityRow) -> set[str]:
     return {area.slug for area in areas if area.pk in row.ranks}
-
-
-# --- The completion board --------------------------------------------------------------------
-
-
-@dataclass
-class BoardRow:
-    municipality: Municipality
-    registration: Registration | None
-    chiefs: list[User]
-
-    @property
-    def submitted(self) -> bool:
-        return self.registration is not None and self.registration.is_submitted
-
-
-@dataclass
-class BoardGroup:
-    sub_region: SubRegion
-    rows: list[BoardRow]
-
-    @property
-    def submitted(self) -> int:
-        return sum(1 for row in self.rows if row.submitted)
-
-    @property
-    def missing(self) -> list[BoardRow]:
-        return [row for row in self.rows if not row.submitted]
-
-
-def completion(plan: CulturePlan) -> list[BoardGroup]:
-    registrations = {
-        r.municipality_id: r
-        for r in Registration.objects.filter(plan=plan).select_related(
-            "current_submission", "updated_by"
-        )
-    }
-    chiefs = culture_chiefs_by_municipality()
-    groups: dict[int, BoardGroup] = {}
-    for municipality in Municipality.objects.for_listing():
-        group = groups.setdefault(
-            municipality.sub_region_id, BoardGroup(municipality.sub_region, rows=[])
-        )
-        group.rows.append(
-            BoardRow(
-                municipality,
-                registrations.get(municipality.pk),
-                chiefs.get(municipality.pk, []),
-            )
-        )
-    return list(groups.values())

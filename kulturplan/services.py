@@ -1,17 +1,24 @@
 """Workflows of the plan: edit its text, move it through its statuses, open registration,
-register priorities, remind the missing. Each owns its transaction and writes the audit log.
+register priorities, remind the missing. Each owns its transaction, takes the person it acts
+for (`actor`) and writes the audit log.
+
+AlreadyReminded and NoOneToRemind are the core's (kulturportal/boards.py), named here for
+the views.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kulturplan.board import completion
 from kulturplan.models import (
     CulturePlan,
     DevelopmentArea,
@@ -19,15 +26,21 @@ from kulturplan.models import (
     Priority,
     Registration,
     RegistrationWindow,
-    Reminder,
     Section,
     Submission,
     SubmittedPriority,
 )
 from kulturportal import audit
+from kulturportal.boards import (  # noqa: F401 - the reminder's refusals, for the views
+    AlreadyReminded,
+    BoardRow,
+    Contact,
+    NoOneToRemind,
+    remind_missing_once_a_day,
+)
 from kulturportal.caching import invalidate_public_pages_on_commit
-from kulturportal.emails import queue_emails, templated_email
-from kulturportal.models import AuditEntry, Municipality, Role, RoleAssignment, User
+from kulturportal.emails import templated_email
+from kulturportal.models import AuditEntry, Municipality
 
 audit.register_actions(
     {
@@ -76,20 +89,18 @@ class StaleRegistration(Exception):
         self.entries = entries
 
 
-class AlreadyReminded(Exception):
-    """The missing municipalities of this window were reminded today already."""
-
-
-class NoOneToRemind(Exception):
-    """Every municipality has submitted, or no missing one has a culture chief."""
-
-
 # --- The plan's text -------------------------------------------------------------------------
 
 
 @transaction.atomic
 def create_plan(
-    *, title: str, slug: str, starts_year: int, ends_year: int, copy_from: CulturePlan | None
+    *,
+    title: str,
+    slug: str,
+    starts_year: int,
+    ends_year: int,
+    copy_from: CulturePlan | None,
+    actor,
 ) -> CulturePlan:
     """A new plan period, as a draft; its text starts as a copy of `copy_from`, if given, so
     the next plan is written from the last one."""
@@ -101,6 +112,7 @@ def create_plan(
     audit.record(
         "plan.created",
         plan,
+        actor=actor,
         details={"copied_from": copy_from.title if copy_from else ""},
     )
     invalidate_public_pages_on_commit()
@@ -124,11 +136,12 @@ def _copy_text(source: CulturePlan, plan: CulturePlan) -> None:
 
 
 @transaction.atomic
-def delete_section(*, section: Section) -> None:
+def delete_section(*, section: Section, actor) -> None:
     _require_editable(section.plan)
     audit.record(
         "section.deleted",
         section.plan,
+        actor=actor,
         changes={"body": [section.body, None]},
         details={"title": section.title},
     )
@@ -141,13 +154,13 @@ class AreaInUse(Exception):
 
 
 @transaction.atomic
-def delete_development_area(*, area: DevelopmentArea) -> None:
+def delete_development_area(*, area: DevelopmentArea, actor) -> None:
     """Remove an area from a draft; one that municipalities have submitted stays, so no
     submission ever loses a line."""
     _require_editable(area.plan)
     if area.submitted_priorities.exists():
         raise AreaInUse
-    audit.record("development_area.deleted", area.plan, details={"title": area.title})
+    audit.record("development_area.deleted", area.plan, actor=actor, details={"title": area.title})
     Priority.objects.filter(development_area=area).delete()
     area.delete()
     invalidate_public_pages_on_commit()
@@ -159,7 +172,7 @@ def _require_editable(plan: CulturePlan) -> None:
 
 
 @transaction.atomic
-def save_section(*, section: Section, changed: list[str]) -> Section:
+def save_section(*, section: Section, changed: list[str], actor) -> Section:
     """Save an edited (or new) section of a plan that is not locked."""
     creating = section.pk is None
     _require_editable(section.plan)
@@ -168,6 +181,7 @@ def save_section(*, section: Section, changed: list[str]) -> Section:
     audit.record(
         "section.created" if creating else "section.saved",
         section.plan,
+        actor=actor,
         changes=audit.diff(before, audit.snapshot(section, changed)),
         details={"title": section.title},
     )
@@ -179,7 +193,7 @@ AREA_FIELDS = ["title", "slug", "position", "description"]
 
 
 @transaction.atomic
-def save_development_area(*, area: DevelopmentArea, activity_areas) -> DevelopmentArea:
+def save_development_area(*, area: DevelopmentArea, activity_areas, actor) -> DevelopmentArea:
     creating = area.pk is None
     _require_editable(area.plan)
     before = {}
@@ -192,6 +206,7 @@ def save_development_area(*, area: DevelopmentArea, activity_areas) -> Developme
     audit.record(
         "development_area.created" if creating else "development_area.saved",
         area.plan,
+        actor=actor,
         changes=audit.diff(before, after),
         details={"title": area.title},
     )
@@ -222,44 +237,52 @@ def plan_content(plan: CulturePlan) -> dict:
 
 
 @transaction.atomic
-def save_version(*, plan: CulturePlan, note: str = "") -> PlanVersion:
+def save_version(*, plan: CulturePlan, note: str = "", actor) -> PlanVersion:
     """Freeze the text as version N; the text goes on being written as version N+1."""
     plan = CulturePlan.objects.select_for_update().get(pk=plan.pk)
     if plan.is_locked:
         raise PlanLocked
-    version = _freeze(plan, note)
+    version = _freeze(plan, note, actor)
     plan.version = F("version") + 1
     plan.save(update_fields=["version", "updated_at"])
     audit.record(
-        "plan.version_saved", plan, details={"version_number": version.number, "note": note}
+        "plan.version_saved",
+        plan,
+        actor=actor,
+        details={"version_number": version.number, "note": note},
     )
     invalidate_public_pages_on_commit()
     return version
 
 
-def _freeze(plan: CulturePlan, note: str) -> PlanVersion:
+def _freeze(plan: CulturePlan, note: str, actor) -> PlanVersion:
     return PlanVersion.objects.create(
         plan=plan,
         number=plan.version,
         note=note,
-        created_by=_actor(),
+        created_by=audit.person(actor),
         content=plan_content(plan),
     )
 
 
 @transaction.atomic
-def change_status(*, plan: CulturePlan, status: str) -> CulturePlan:
+def change_status(*, plan: CulturePlan, status: str, actor) -> CulturePlan:
     """Move the plan on. Adopting freezes the text as its final version and locks it."""
     plan = CulturePlan.objects.select_for_update().get(pk=plan.pk)
     if status not in plan.next_statuses():
         raise ValueError(f"{plan.status} → {status} is not a step a plan takes")
     before = audit.snapshot(plan, ["status"])
     if status == CulturePlan.Status.ADOPTED:
-        _freeze(plan, _("Antagen version"))
+        _freeze(plan, _("Antagen version"), actor)
         plan.adopted_on = timezone.localdate()
     plan.status = status
     plan.save(update_fields=["status", "adopted_on", "updated_at"])
-    audit.record("plan.status", plan, changes=audit.diff(before, audit.snapshot(plan, ["status"])))
+    audit.record(
+        "plan.status",
+        plan,
+        actor=actor,
+        changes=audit.diff(before, audit.snapshot(plan, ["status"])),
+    )
     invalidate_public_pages_on_commit()
     return plan
 
@@ -268,11 +291,12 @@ def change_status(*, plan: CulturePlan, status: str) -> CulturePlan:
 
 
 @transaction.atomic
-def open_window(*, plan: CulturePlan, opens_at: datetime, closes_at: datetime):
+def open_window(*, plan: CulturePlan, opens_at: datetime, closes_at: datetime, actor):
     window = RegistrationWindow.objects.create(plan=plan, opens_at=opens_at, closes_at=closes_at)
     audit.record(
         "window.opened",
         plan,
+        actor=actor,
         changes={"closes_at": [None, audit.jsonable(closes_at)]},
         details={"opens_at": audit.jsonable(opens_at)},
     )
@@ -281,7 +305,7 @@ def open_window(*, plan: CulturePlan, opens_at: datetime, closes_at: datetime):
 
 
 @transaction.atomic
-def close_window(*, window: RegistrationWindow) -> RegistrationWindow:
+def close_window(*, window: RegistrationWindow, actor) -> RegistrationWindow:
     """Close an open window now; one that has closed already stays as it was."""
     window = RegistrationWindow.objects.select_for_update().get(pk=window.pk)
     now = timezone.now()
@@ -290,7 +314,10 @@ def close_window(*, window: RegistrationWindow) -> RegistrationWindow:
     if window.opens_at > now:
         # Closing a window that has not opened means it never opens: it goes.
         audit.record(
-            "window.cancelled", window.plan, details={"opens_at": audit.jsonable(window.opens_at)}
+            "window.cancelled",
+            window.plan,
+            actor=actor,
+            details={"opens_at": audit.jsonable(window.opens_at)},
         )
         window.delete()
         invalidate_public_pages_on_commit()
@@ -298,7 +325,12 @@ def close_window(*, window: RegistrationWindow) -> RegistrationWindow:
     before = audit.jsonable(window.closes_at)
     window.closes_at = now
     window.save(update_fields=["closes_at", "updated_at"])
-    audit.record("window.closed", window.plan, changes={"closes_at": [before, audit.jsonable(now)]})
+    audit.record(
+        "window.closed",
+        window.plan,
+        actor=actor,
+        changes={"closes_at": [before, audit.jsonable(now)]},
+    )
     invalidate_public_pages_on_commit()
     return window
 
@@ -339,6 +371,7 @@ def save_priorities(
     lines: list[Line],
     base_version: int,
     submit: bool,
+    actor,
     moment: datetime | None = None,
 ) -> Registration:
     """Replace the municipality's working copy; with `submit`, also send it in as a new
@@ -359,10 +392,10 @@ def save_priorities(
     # An area no longer prioritised shows in the history as going to nothing.
     after = {title: None for title in before} | _lines_snapshot(lines)
     registration.refresh_from_db(fields=["version"])
-    registration.updated_by = _actor()
+    registration.updated_by = audit.person(actor)
     details = {"version": registration.version}
     if submit:
-        submission = _submit(registration, lines)
+        submission = _submit(registration, lines, actor)
         details["submission"] = submission.number
     registration.has_draft_changes = not submit
     registration.save(
@@ -371,6 +404,7 @@ def save_priorities(
     audit.record(
         "priorities.submitted" if submit else "priorities.saved",
         registration,
+        actor=actor,
         changes=audit.diff(before, after),
         details=details,
     )
@@ -413,10 +447,10 @@ def _lines_snapshot(lines) -> dict:
     return shown
 
 
-def _submit(registration: Registration, lines: list[Line]) -> Submission:
+def _submit(registration: Registration, lines: list[Line], actor) -> Submission:
     number = registration.submissions.count() + 1
     submission = Submission.objects.create(
-        registration=registration, number=number, submitted_by=_actor()
+        registration=registration, number=number, submitted_by=audit.person(actor)
     )
     SubmittedPriority.objects.bulk_create(
         SubmittedPriority(submission=submission, **_line_fields(line)) for line in lines
@@ -425,75 +459,49 @@ def _submit(registration: Registration, lines: list[Line]) -> Submission:
     return submission
 
 
-def _actor():
-    return audit.current_user()
-
-
-# --- The completion board and reminders ------------------------------------------------------
-
-
-def culture_chiefs_by_municipality(on: date | None = None) -> dict[int, list[User]]:
-    chiefs: dict[int, list[User]] = {}
-    assignments = (
-        RoleAssignment.objects.active(on)
-        .filter(role=Role.CULTURE_CHIEF, user__is_active=True)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name")
-    )
-    for assignment in assignments:
-        chiefs.setdefault(assignment.municipality_id, []).append(assignment.user)
-    return chiefs
-
-
-def missing_municipalities(plan: CulturePlan) -> list[Municipality]:
-    submitted = Registration.objects.submitted().filter(plan=plan).values("municipality")
-    return list(Municipality.objects.for_listing().exclude(pk__in=submitted))
+# --- Reminders to the missing -----------------------------------------------------------------
 
 
 @transaction.atomic
-def send_reminders(*, window: RegistrationWindow, today: date | None = None) -> int:
+def send_reminders(*, window: RegistrationWindow, actor, today: date | None = None) -> int:
     """Remind the culture chiefs of the municipalities that have not submitted; once a day
-    per window. Returns the number of e-mails queued."""
+    per window (the core's boards). Returns the number of e-mails queued."""
     today = today or timezone.localdate()
     if not window.is_open():
         raise WindowClosed
-    plan = window.plan
-    missing = missing_municipalities(plan)
-    chiefs = culture_chiefs_by_municipality(today)
-    recipients = [(m, chief) for m in missing for chief in chiefs.get(m.pk, [])]
-    if not recipients:
-        raise NoOneToRemind
-    try:
-        with transaction.atomic():
-            reminder = Reminder.objects.create(
-                window=window, sent_on=today, sent_by=_actor(), recipients=len(recipients)
-            )
-    except IntegrityError:
-        raise AlreadyReminded from None
-    queue_emails([_reminder_email(window, m, chief, reminder) for m, chief in recipients])
+    reminder, reminded = remind_missing_once_a_day(
+        about=window,
+        board=completion(window.plan, on=today),
+        email=partial(_reminder_email, window),
+        actor=actor,
+        today=today,
+    )
     audit.record(
         "priorities.reminded",
-        plan,
+        window.plan,
+        actor=actor,
         details={
-            "recipients": len(recipients),
-            "municipalities": sorted({m.name for m, _chief in recipients}),
+            "recipients": reminder.recipients,
+            "municipalities": sorted(row.party.name for row in reminded),
         },
     )
-    return len(recipients)
+    return reminder.recipients
 
 
-def _reminder_email(window, municipality, chief, reminder):
-    path = f"/kommuner/{municipality.slug}/prioriteringar/"
+def _reminder_email(window: RegistrationWindow, row: BoardRow, chief: Contact, reminder):
+    municipality = row.party
+    with translation.override(chief.language):
+        form_url = settings.SITE_URL + reverse("kulturplan:priorities", args=[municipality.slug])
     return templated_email(
         to=chief.email,
-        name="priorities_reminder",
+        name="kulturplan/emails/priorities_reminder",
         context={
             "plan": window.plan,
             "window": window,
             "municipality": municipality,
             "recipient": chief,
-            "form_url": settings.SITE_URL + path,
+            "form_url": form_url,
         },
-        language=chief.preferred_language or "sv",
-        dedupe_key=f"kulturplan-reminder:{window.pk}:{reminder.sent_on}:{chief.pk}",
+        language=chief.language,
+        dedupe_key=f"kulturplan-reminder:{window.pk}:{reminder.sent_on}:{chief.email}",
     )

@@ -7,7 +7,9 @@ class KulturportalConfig(AppConfig):
     verbose_name = _("Kulturportalen")
 
     def ready(self):
-        from kulturportal import collation, organisation_panels
+        # Imported for their tasks, which a worker must know (kulturportal/tasks.py).
+        from kulturportal import background_exports, collation, emails, pdf  # noqa: F401
+        from kulturportal.organisations import panels as organisation_panels
 
         collation.connect()
         organisation_panels.register()

@@ -6,12 +6,13 @@ library: signal-based history libraries miss bulk writes (`bulk_create`, `update
 PostgreSQL triggers would leave the embedded SQLite default without a log; an explicit call
 also records intent ("invitations sent to 33") that no row-level diff shows.
 
-The person and address come from the request (AuditContextMiddleware); a service called
-outside a request (a task, a command) passes `actor` itself or is logged as the system.
+Who acted is told, never guessed: every service that writes takes `actor` as a keyword
+(views pass request.user; tasks and commands the person who asked, or None for the
+system), as pretix's log_action(user=…) and Zulip's acting_user. Only the client's address
+comes from the request (AuditContextMiddleware), for the entries that request causes.
 """
 
 from contextvars import ContextVar
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -42,27 +43,23 @@ register_actions(
 )
 
 
-@dataclass(frozen=True)
-class Context:
-    user: object | None = None
-    ip_address: str | None = None
-
-
-NO_CONTEXT = Context()
-_context: ContextVar[Context] = ContextVar("audit_context", default=NO_CONTEXT)
+# The client's address, for the entries a request causes: the one thing a service cannot be
+# told by its caller without every view passing it along (AuditContextMiddleware).
+_client_address: ContextVar[str | None] = ContextVar("audit_client_address", default=None)
 
 
 def record(
     action: str,
     obj: models.Model,
     *,
+    actor,
     changes: dict | None = None,
     details: dict | None = None,
-    actor=None,
     actor_label: str = "",
 ) -> AuditEntry:
-    context = _context.get()
-    actor = actor if actor is not None else context.user
+    """Append one entry. `actor` is the person the service acts for (the view's
+    request.user, the task's requester), or None for the system; an anonymous visitor is
+    recorded by `actor_label` alone (the reply link's invitee, say)."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     return AuditEntry.objects.create(
@@ -74,14 +71,14 @@ def record(
         object_repr=str(obj)[:300],
         changes=changes or {},
         details=jsonable(details or {}),
-        ip_address=context.ip_address,
+        ip_address=_client_address.get(),
     )
 
 
-def current_user():
-    """The person the services act for (the request's user, or `acting_as`), or None."""
-    user = _context.get().user
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
+def person(actor):
+    """The actor as a person to store in a column (submitted_by, sent_by): None for the
+    system and for an anonymous visitor."""
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 def snapshot(obj: models.Model, fields) -> dict:
@@ -121,7 +118,7 @@ def jsonable(value):
 
 
 class AuditContextMiddleware:
-    """Remember who is asking, and from which address, for the services' audit entries."""
+    """Remember the client's address for the audit entries this request causes."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -133,25 +130,8 @@ class AuditContextMiddleware:
             ip = get_adapter().get_client_ip(request)
         except Exception:  # e.g. fewer X-Forwarded-For hops than TRUSTED_PROXY_COUNT
             ip = None  # the log then says no address rather than the page failing
-        token = _context.set(Context(user=getattr(request, "user", None), ip_address=ip))
+        token = _client_address.set(ip)
         try:
             return self.get_response(request)
         finally:
-            _context.reset(token)
-
-
-def acting_as(user, ip_address: str | None = None):
-    """For tests and commands: run services as `user`."""
-    return _Acting(Context(user=user, ip_address=ip_address))
-
-
-class _Acting:
-    def __init__(self, context: Context):
-        self.context = context
-
-    def __enter__(self):
-        self.token = _context.set(self.context)
-        return self
-
-    def __exit__(self, *exc):
-        _context.reset(self.token)
+            _client_address.reset(token)

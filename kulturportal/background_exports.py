@@ -4,7 +4,7 @@ person who asked downloads it from a progress page.
 Why in the background: a table of tens of thousands of rows takes longer to query and
 write than a request may take (the web worker's timeout, the proxy's), and while it is
 built it holds a web process that others are waiting for. So a view calls start(), which
-stores an ExportFile and queues kulturportal.tasks.build_export after commit, and answers
+stores an ExportFile and queues build_export (below) after commit, and answers
 with respond(): a redirect to /exporter/<token>/, a page that refreshes itself until the
 file is there (kulturportal/export_views.py).
 
@@ -58,7 +58,7 @@ from django.utils import timezone, translation
 
 from kulturportal import exports
 from kulturportal.models import ExportFile
-from kulturportal.threads import run_in_thread
+from kulturportal.tasks import task
 
 logger = logging.getLogger(__name__)
 Status = ExportFile.Status
@@ -197,22 +197,16 @@ def _failed_or_stale() -> Q:
 def _queue(export: ExportFile) -> None:
     # robust: a broker that is down must not turn the person's request into an error; the
     # row then stays pending, _dispatch marks it failed, and "Försök igen" queues it again.
-    if settings.PDF_RENDER_IN_THREAD:
-        # The embedded default (make run) has no worker: a thread stands in for it, as for
-        # PDFs, so the request answers at once with the progress page.
-        transaction.on_commit(
-            lambda: run_in_thread(build, export.pk, name=f"export-{export.pk}"), robust=True
-        )
-        return
+    # In the embedded default (make run) a thread stands in for the worker (in_thread), as
+    # for PDFs, so the request answers at once with the progress page.
     transaction.on_commit(lambda: _dispatch(export.pk), robust=True)
-    if not transaction.get_connection().in_atomic_block:
+    if not transaction.get_connection().in_atomic_block and not settings.PDF_RENDER_IN_THREAD:
         # No transaction: an in-process (eager) task has run already.
         export.refresh_from_db()
 
 
 def _dispatch(export_id: int) -> None:
-    from kulturportal.tasks import build_export  # the tasks module imports this one
-
+    # After the commit, so the task hands on at once and a broker error is ours to record.
     try:
         build_export.delay(export_id)
     except Exception as error:  # the broker is unreachable, say
@@ -339,3 +333,20 @@ def clean_up() -> int:
                 continue  # kept, and tried again on the next round
         deleted += ExportFile.objects.filter(pk=pk).delete()[0]
     return deleted
+
+
+# --- Tasks ------------------------------------------------------------------------------
+
+
+@task(acks_late=True, in_thread=True, soft_time_limit=SOFT_TIME_LIMIT, time_limit=TIME_LIMIT)
+def build_export(export_id: int) -> None:
+    """Build one export file. Claims the row first, so a duplicated task builds nothing;
+    a failure is stored on the row (FAILED), never raised, so Celery does not retry."""
+    build(export_id)
+
+
+@task(soft_time_limit=300, time_limit=360)
+def clean_up_exports() -> int:
+    """Run by beat: delete export files and rows older than a week; fail those lost on
+    the way."""
+    return clean_up()

@@ -3,10 +3,11 @@
 Each app registers its own e-mails here from its AppConfig.ready(), so the core never
 imports a feature app:
 
-    register("meeting_invitation", lambda: {"meeting": ..., "reply_url": ...})
+    register("forums/emails/meeting_invitation", lambda: {"meeting": ..., "reply_url": ...})
 
-A name is either a template set of our own, templates/emails/<name>_subject.txt, .txt and
-.html, or an allauth prefix such as "account/email/login_code". A factory returns a fresh
+A name is either a template set of our own, the path of <name>_subject.txt, <name>.txt and
+<name>.html in the app that sends it (forums/emails/meeting_invitation; the core's own are
+emails/<name>), or an allauth prefix such as "account/email/login_code". A factory returns a fresh
 context built from unsaved model instances; it must not write to the database.
 """
 
@@ -133,7 +134,7 @@ def _account_already_exists() -> dict:
     }
 
 
-register("role_invitation", _role_invitation)
+register("emails/role_invitation", _role_invitation)
 register(ALLAUTH_PREFIX + "email_confirmation_signup", _confirmation)
 register(ALLAUTH_PREFIX + "email_confirmation", _confirmation)
 register(ALLAUTH_PREFIX + "password_reset_key", _password_reset_key)

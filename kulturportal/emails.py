@@ -1,7 +1,18 @@
 """Outgoing e-mail: render three templates, store a row, send it once from a task.
 
-Each message lives in templates/emails/ as <name>_subject.txt, <name>.txt and
-<name>.html, and is rendered in the recipient's language.
+Each message lives in its app's templates as <name>_subject.txt, <name>.txt and
+<name>.html (e.g. forums/emails/meeting_invitation), and is rendered in the recipient's
+language; every message extends the core's emails/base.* (the footer and the signature).
+
+The outbox row is the one record of what is due: a failed delivery puts the row back as
+queued with its next attempt time, and the sweep (beat) sends it then, up to
+EMAIL_MAX_ATTEMPTS. Celery itself never retries, so there is one mechanism and one limit.
+
+Delivery is at least once: a worker killed between the SMTP server's "250" and the row
+marked sent leaves a claim that the sweep re-queues after STALE_CLAIM_AFTER (10 minutes),
+and that one e-mail goes a second time, with the same Message-ID. A batch marks each row
+sent in the statement that claims the next, so the window is one statement long, and a
+kill leaves one e-mail at most to go twice (bench/fanout.py measures it).
 """
 
 import logging
@@ -15,12 +26,12 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection as database
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import escape
 
 from kulturportal.models import OutgoingAttachment, OutgoingEmail
+from kulturportal.tasks import task
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +48,9 @@ def render_email(name: str, context: dict, language: str = "sv") -> tuple[str, s
     }
     with translation.override(language):
         # Subject and text are plain text, rendered without HTML escaping; HTML escapes.
-        subject = render_to_string(f"emails/{name}_subject.txt", context, using="text")
-        text = render_to_string(f"emails/{name}.txt", context, using="text")
-        html = render_to_string(f"emails/{name}.html", context)
+        subject = render_to_string(f"{name}_subject.txt", context, using="text")
+        text = render_to_string(f"{name}.txt", context, using="text")
+        html = render_to_string(f"{name}.html", context)
     return " ".join(subject.split()), text.strip(), html.strip()
 
 
@@ -118,7 +129,7 @@ def attach(email: OutgoingEmail, *attachments: Attachment) -> OutgoingEmail:
     for attachment in attachments:
         if len(attachment.content) > MAX_ATTACHMENT_BYTES:
             raise ValueError(f"{attachment.filename} is larger than an e-mail should carry")
-    email.pending_attachments = [*getattr(email, "pending_attachments", []), *attachments]
+    email.pending_attachments = (*email.pending_attachments, *attachments)
     return email
 
 
@@ -132,7 +143,7 @@ def _store_attachments(created: list[OutgoingEmail]) -> None:
                 content_type=a.content_type,
             )
             for email in created
-            for a in getattr(email, "pending_attachments", [])
+            for a in email.pending_attachments
         ]
     )
 
@@ -167,19 +178,13 @@ def batches(ids: list[int], size: int = BATCH_SIZE) -> list[list[int]]:
 
 
 def _dispatch_on_commit(email_ids: list[int]) -> None:
-    if not email_ids:
+    # After the commit (the tasks' base): a broker that is down must not break the
+    # request; the sweep sends the rows later.
+    if len(email_ids) == 1:
+        send_email.delay(email_ids[0])
         return
-    from kulturportal.tasks import send_email, send_emails
-
-    def dispatch():
-        if len(email_ids) == 1:
-            send_email.delay(email_ids[0])
-            return
-        for batch in batches(email_ids):
-            send_emails.delay(batch)
-
-    # robust: a broker that is down must not break the request; the sweep sends it later.
-    transaction.on_commit(dispatch, robust=True)
+    for batch in batches(email_ids):
+        send_emails.delay(batch)
 
 
 class Deferred(Exception):
@@ -389,9 +394,29 @@ def retry_delay(attempts: int) -> int:
 def dispatch_due() -> int:
     """Re-queue claims left by a killed worker and dispatch everything that is due."""
     OutgoingEmail.objects.stale_claims(STALE_CLAIM_AFTER).update(status=OutgoingEmail.Status.QUEUED)
-    from kulturportal.tasks import send_emails
-
     ids = list(OutgoingEmail.objects.due().order_by("pk").values_list("pk", flat=True)[:5000])
     for batch in batches(ids):
         send_emails.delay(batch)
     return len(ids)
+
+
+# --- Tasks ------------------------------------------------------------------------------
+
+
+@task(acks_late=True, soft_time_limit=60, time_limit=90)
+def send_email(email_id: int) -> None:
+    # On Deferred the row is queued again with its next attempt time; the sweep sends it.
+    with suppress(Deferred):
+        deliver(email_id)
+
+
+@task(acks_late=True, soft_time_limit=120, time_limit=180)
+def send_emails(email_ids: list[int]) -> int:
+    """A batch over one connection, each e-mail claimed on its own (deliver_batch)."""
+    return deliver_batch(email_ids)
+
+
+@task(soft_time_limit=120, time_limit=180)
+def dispatch_queued_email() -> int:
+    """Run by beat: what is due (retries, rows whose task never ran), and killed claims."""
+    return dispatch_due()

@@ -3,7 +3,7 @@
 A view calls document_for(), which renders the template to HTML (cheap), finds or creates
 the RenderedDocument for its key and, for a new one, queues the render after commit; then
 respond(), which serves the PDF once a worker has made it and a self-refreshing progress
-page until then. WeasyPrint runs only in the task (kulturportal.tasks.render_document):
+page until then. WeasyPrint runs only in the task (render_document, below):
 
     @require_http_methods(["GET", "HEAD", "POST"])  # POST: "try again" after a failure
     def plan_pdf(request, pk):
@@ -50,7 +50,7 @@ from django.utils.translation import gettext
 
 from kulturportal.caching import uncacheable
 from kulturportal.models import RenderedDocument
-from kulturportal.threads import run_in_thread
+from kulturportal.tasks import task
 
 logger = logging.getLogger(__name__)
 Status = RenderedDocument.Status
@@ -166,17 +166,10 @@ def _pdf_response(document: RenderedDocument) -> HttpResponse:
 
 
 def _queue_render(document: RenderedDocument) -> None:
-    from kulturportal.tasks import render_document  # the tasks module imports this one
-
-    if settings.PDF_RENDER_IN_THREAD:
-        # The embedded default has no worker: a thread stands in for it, so the request
-        # still answers at once with the progress page.
-        transaction.on_commit(
-            lambda: run_in_thread(render_stored, document.pk, name=f"pdf-{document.pk}")
-        )
-        return
-    transaction.on_commit(lambda: render_document.delay(document.pk))
-    if not transaction.get_connection().in_atomic_block:
+    # In the embedded default a thread stands in for the worker (in_thread), so the
+    # request still answers at once with the progress page.
+    render_document.delay(document.pk)
+    if not transaction.get_connection().in_atomic_block and not settings.PDF_RENDER_IN_THREAD:
         # No transaction: an in-process (eager) task has run already.
         document.refresh_from_db()
 
@@ -367,3 +360,9 @@ def static_fingerprint(html: str) -> str:
 
 def _references(text: str) -> list[str]:
     return [next(group for group in match.groups() if group) for match in _REFERENCE.finditer(text)]
+
+
+@task(acks_late=True, in_thread=True, soft_time_limit=SOFT_TIME_LIMIT, time_limit=TIME_LIMIT)
+def render_document(document_id: int) -> None:
+    """Make one stored PDF. Claims the row first, so a duplicated task renders nothing."""
+    render_stored(document_id)

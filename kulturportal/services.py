@@ -25,7 +25,7 @@ class InvitationUnusable(Exception):
 @transaction.atomic
 def invite_to_role(
     *,
-    invited_by: User,
+    actor: User,
     email: str,
     role: str,
     municipality: Municipality | None = None,
@@ -38,16 +38,16 @@ def invite_to_role(
         municipality=municipality,
         organisation=organisation,
         key_hash=key_hash,
-        invited_by=invited_by,
+        invited_by=actor,
         expires_at=RoleInvitation.default_expiry(),
     )
     existing = User.objects.filter(email__iexact=email).first()
     send_templated_email(
         to=invitation.email,
-        name="role_invitation",
+        name="emails/role_invitation",
         context={
             "invitation": invitation,
-            "invited_by": invited_by,
+            "invited_by": actor,
             "url": settings.SITE_URL + reverse("accept_invitation", args=[key]),
             "valid_days": settings.ROLE_INVITATION_VALID_DAYS,
         },
@@ -57,7 +57,7 @@ def invite_to_role(
         "role.invited",
         invitation,
         details={"email": invitation.email, "role": role, "scope": str(invitation.scope() or "")},
-        actor=invited_by,
+        actor=actor,
     )
     return invitation
 
@@ -80,13 +80,15 @@ def find_usable_invitation(key: str, *, for_update: bool = False) -> RoleInvitat
 def accept_invitation(
     *,
     key: str,
-    user: User | None = None,
+    actor: User | None,
     first_name: str = "",
     last_name: str = "",
     password: str = "",
 ) -> User:
-    """Give the role to `user`, or to a new account made from the name and password."""
+    """Give the role to the person following the link (`actor`, logged in), or to a new
+    account made from the name and password (`actor` None)."""
     invitation = find_usable_invitation(key, for_update=True)
+    user = audit.person(actor)
     if user is None:
         user = User.objects.create_user(
             email=invitation.email,
@@ -145,12 +147,17 @@ def account_blockers(user: User) -> list[str]:
 
 
 @transaction.atomic
-def delete_account(*, user: User) -> None:
+def delete_account(*, user: User, actor: User) -> None:
     """Remove the person and their roles; invitations they sent keep no link to them."""
     blockers = account_blockers(user)
     if blockers:
         raise AccountInUse(blockers)
     # The entry keeps who it was as text: the account and its link are gone.
-    audit.record("account.deleted", user, actor_label=f"{user.get_full_name()} <{user.email}>")
+    audit.record(
+        "account.deleted",
+        user,
+        actor=actor,
+        actor_label=f"{user.get_full_name()} <{user.email}>",
+    )
     user.delete()
     invalidate_public_pages_on_commit()

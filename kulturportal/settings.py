@@ -174,26 +174,26 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000
 EMAIL_SWEEP_SECONDS = env.int("EMAIL_SWEEP_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE = {
     "dispatch-queued-email": {
-        "task": "kulturportal.tasks.dispatch_queued_email",
+        "task": "kulturportal.emails.dispatch_queued_email",
         "schedule": timedelta(seconds=EMAIL_SWEEP_SECONDS),
     },
     # An invitation whose task never ran (the broker was down at the sending) goes late.
     "send-overdue-invitations": {
-        "task": "forums.tasks.send_overdue_versions",
+        "task": "forums.services.delivery.send_overdue",
         "schedule": timedelta(minutes=5),
     },
     "send-meeting-reminders": {
-        "task": "forums.tasks.send_due_reminders",
+        "task": "forums.services.reminders.send_due_reminders",
         "schedule": timedelta(minutes=15),
     },
     # A receipt whose task never ran (the broker was down at the submission) is sent late.
     "sweep-consultation-receipts": {
-        "task": "consultations.tasks.sweep_receipts",
+        "task": "consultations.services.receipts.sweep_receipts",
         "schedule": timedelta(minutes=5),
     },
     # Export files are kept a week (kulturportal/background_exports.py).
     "clean-up-exports": {
-        "task": "kulturportal.tasks.clean_up_exports",
+        "task": "kulturportal.background_exports.clean_up_exports",
         "schedule": timedelta(hours=1),
     },
 }

@@ -1,57 +1,54 @@
-"""E-mail tasks. The outbox row is the one record of what is due: a failed delivery puts
-the row back as queued with its next attempt time, and the sweep (beat) sends it then, up
-to EMAIL_MAX_ATTEMPTS. Celery itself never retries, so there is one mechanism and one limit.
+"""The base of every background task: queued once the transaction has committed.
 
-Delivery is at least once: a worker killed between the SMTP server's "250" and the row
-marked sent leaves a claim that the sweep re-queues after STALE_CLAIM_AFTER (10 minutes),
-and that one e-mail goes a second time, with the same Message-ID. A batch marks each row
-sent in the statement that claims the next, so the window is one statement long, and a
-kill leaves one e-mail at most to go twice (bench/fanout.py measures it).
+A task is defined in the service module it serves, with `@task(...)` from here, and called
+with `.delay()` from anywhere in that service:
+
+- inside a transaction it is handed to the broker when the transaction commits, so the
+  worker never looks for a row that is not there yet (a `.delay()` straight after a write
+  is the classic mistake; pretix's TransactionAwareTask is the model), and never when it
+  rolls back. A broker that is down then only logs: every task has a sweep (beat) that
+  finds what was not handed on, and the person's request does not fail for it;
+- outside a transaction (a beat sweep, a command) it is handed on at once, and an
+  unreachable broker is the caller's to handle.
+
+Tasks marked `in_thread=True` (a PDF, an export: seconds of work) run in a thread of the
+web process in the embedded default (`make run`: no worker, PDF_RENDER_IN_THREAD), so the
+request still answers at once; every other task then runs in-process (eager).
+
+Tasks take ids, never model instances, and are safe to run twice.
 """
 
-from contextlib import suppress
+import logging
+from functools import partial
 
-from celery import shared_task
+from celery import Task, shared_task
+from django.conf import settings
+from django.db import transaction
 
-from kulturportal import background_exports, emails, pdf
+from kulturportal.threads import run_in_thread
 
-
-@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
-def send_email(email_id: int) -> None:
-    # On Deferred the row is queued again with its next attempt time; the sweep sends it.
-    with suppress(emails.Deferred):
-        emails.deliver(email_id)
+logger = logging.getLogger(__name__)
 
 
-@shared_task(soft_time_limit=120, time_limit=180)
-def dispatch_queued_email() -> int:
-    return emails.dispatch_due()
+class AfterCommitTask(Task):
+    """Handed to the broker (or run) when the transaction commits."""
+
+    in_thread = False
+
+    def apply_async(self, args=None, kwargs=None, **options):  # type: ignore[override]
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(partial(self._hand_on, args, kwargs, options), robust=True)
+            return None
+        return self._hand_on(args, kwargs, options)
+
+    def _hand_on(self, args, kwargs, options):
+        if self.in_thread and settings.PDF_RENDER_IN_THREAD:
+            name = "-".join([self.__name__, *map(str, args or ())])  # build_export-42
+            run_in_thread(self.run, *(args or ()), name=name)
+            return None
+        return super().apply_async(args, kwargs, **options)
 
 
-@shared_task(acks_late=True, soft_time_limit=120, time_limit=180)
-def send_emails(email_ids: list[int]) -> int:
-    """A batch over one connection, each e-mail claimed on its own (emails.deliver_batch)."""
-    return emails.deliver_batch(email_ids)
-
-
-@shared_task(acks_late=True, soft_time_limit=pdf.SOFT_TIME_LIMIT, time_limit=pdf.TIME_LIMIT)
-def render_document(document_id: int) -> None:
-    """Make one stored PDF. Claims the row first, so a duplicated task renders nothing."""
-    pdf.render_stored(document_id)
-
-
-@shared_task(
-    acks_late=True,
-    soft_time_limit=background_exports.SOFT_TIME_LIMIT,
-    time_limit=background_exports.TIME_LIMIT,
-)
-def build_export(export_id: int) -> None:
-    """Build one export file. Claims the row first, so a duplicated task builds nothing;
-    a failure is stored on the row (FAILED), never raised, so Celery does not retry."""
-    background_exports.build(export_id)
-
-
-@shared_task(soft_time_limit=300, time_limit=360)
-def clean_up_exports() -> int:
-    """Delete export files and rows older than a week; fail those lost on the way."""
-    return background_exports.clean_up()
+def task(**options):
+    """`@task(acks_late=True, soft_time_limit=…)`: a shared task on AfterCommitTask."""
+    return shared_task(base=AfterCommitTask, **options)

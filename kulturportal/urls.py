@@ -21,7 +21,7 @@ urlpatterns = i18n_patterns(
     path("konto/mina-uppgifter/", views.export_my_data, name="export_my_data"),
     path("konto/radera/", views.delete_account, name="delete_account"),
     path("konto/", include("allauth.urls")),
-    path("", include("kulturportal.organisation_urls")),
+    path("", include("kulturportal.organisations.urls")),
     path("", include("kulturportal.export_urls")),
     path("", include("forums.urls")),
     path("", include("kulturplan.urls")),

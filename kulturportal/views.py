@@ -107,7 +107,7 @@ def invite_person(request):
         raise PermissionDenied
     form = RoleInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        invitation = services.invite_to_role(invited_by=request.user, **form.cleaned_data)
+        invitation = services.invite_to_role(actor=request.user, **form.cleaned_data)
         messages.success(
             request, _("Inbjudan har skickats till %(email)s.") % {"email": invitation.email}
         )
@@ -155,6 +155,7 @@ def accept_invitation(request, key):
     if request.method == "POST" and form.is_valid():
         user = services.accept_invitation(
             key=key,
+            actor=None,
             first_name=form.cleaned_data["first_name"],
             last_name=form.cleaned_data["last_name"],
             password=form.cleaned_data["password1"],
@@ -181,7 +182,7 @@ def _accept_as_existing_user(request, key, invitation, existing):
             },
         )
     if request.method == "POST":
-        user = services.accept_invitation(key=key, user=existing)
+        user = services.accept_invitation(key=key, actor=existing)
         return _welcome(request, user)
     return render(request, "kulturportal/accept_invitation.html", {"invitation": invitation})
 
@@ -274,7 +275,7 @@ def delete_account(request):
     blockers = services.account_blockers(request.user)
     if request.method == "POST" and form.is_valid() and not blockers:
         try:
-            services.delete_account(user=request.user)
+            services.delete_account(user=request.user, actor=request.user)
         except services.AccountInUse as in_use:
             blockers = in_use.blockers
         else:

@@ -14,7 +14,6 @@ from consultations import demo as consultations_demo
 from consultations import services
 from consultations.models import Question, Response, Round, text_hash
 from kulturplan import demo as plan_demo
-from kulturportal import audit
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -132,17 +131,17 @@ def close_round():
 @pytest.fixture
 def submitted(folk_response, questions, folk_high_school_rep):
     """The folk high schools' response, answered and submitted once."""
-    with audit.acting_as(folk_high_school_rep):
-        services.save_answers(
-            response=folk_response,
-            posted=[
-                services.Posted(
-                    question=questions["text"],
-                    value="Folkbildningen behöver lokaler i hela Skåne.",
-                    base_hash=text_hash(""),
-                )
-            ],
-        )
-        services.submit(response=folk_response)
+    services.save_answers(
+        response=folk_response,
+        posted=[
+            services.Posted(
+                question=questions["text"],
+                value="Folkbildningen behöver lokaler i hela Skåne.",
+                base_hash=text_hash(""),
+            )
+        ],
+        actor=folk_high_school_rep,
+    )
+    services.submit(response=folk_response, actor=folk_high_school_rep)
     folk_response.refresh_from_db()
     return folk_response

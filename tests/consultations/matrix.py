@@ -77,19 +77,18 @@ def build_world() -> dict:
 
     from consultations import demo, services
     from consultations.models import Response, Round
-    from kulturportal import audit
     from kulturportal.models import Organisation, User
 
     demo.seed_demo()
     open_round = Round.objects.get(slug="kulturplan-2029-2032")
     reported = Round.objects.get(slug="kulturplan-2025-2028")
     folk = Organisation.objects.get(name="Folkhögskolorna i Skåne")
-    with audit.acting_as(User.objects.get(email="forening@example.se")):
-        response = services.response_for(open_round, folk)
-        attachment = services.add_attachment(
-            response=response,
-            upload=SimpleUploadedFile("yttrande.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
-        )
+    response = services.response_for(open_round, folk)
+    attachment = services.add_attachment(
+        response=response,
+        upload=SimpleUploadedFile("yttrande.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+        actor=User.objects.get(email="forening@example.se"),
+    )
     return {
         "open_round": open_round,
         "reported_round": reported,

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from consultations import services
 from consultations.models import RegistrationSequence, Response, Round, Submission, text_hash
-from kulturportal import audit
 from kulturportal.models import AuditEntry
 from tests.consultations.conftest import form_data, local, pdf_upload
 
@@ -190,16 +189,16 @@ def test_the_deadline_across_the_change_to_summer_time(
     spring_round, folk_high_schools, folk_high_school_rep, questions, moment, accepted
 ):
     response = services.response_for(spring_round, folk_high_schools)
-    with audit.acting_as(folk_high_school_rep):
-        services.save_answers(
-            response=response,
-            posted=[services.Posted(questions["text"], "Svar.", base_hash=text_hash(""))],
-        )
-        if accepted:
-            services.submit(response=response, moment=moment)
-        else:
-            with pytest.raises(services.RoundClosed):
-                services.submit(response=response, moment=moment)
+    services.save_answers(
+        response=response,
+        posted=[services.Posted(questions["text"], "Svar.", base_hash=text_hash(""))],
+        actor=folk_high_school_rep,
+    )
+    if accepted:
+        services.submit(response=response, moment=moment, actor=folk_high_school_rep)
+    else:
+        with pytest.raises(services.RoundClosed):
+            services.submit(response=response, moment=moment, actor=folk_high_school_rep)
     response.refresh_from_db()
     assert response.is_submitted() is accepted
     assert spring_round.closes_at - spring_round.opens_at == timedelta(hours=23)
@@ -208,15 +207,17 @@ def test_the_deadline_across_the_change_to_summer_time(
 def test_a_submission_before_the_round_opens_is_refused(
     folk_response, questions, folk_high_school_rep
 ):
-    with audit.acting_as(folk_high_school_rep):
-        services.save_answers(
+    services.save_answers(
+        response=folk_response,
+        posted=[services.Posted(questions["text"], "Svar.", base_hash=text_hash(""))],
+        actor=folk_high_school_rep,
+    )
+    with pytest.raises(services.RoundNotOpen):
+        services.submit(
             response=folk_response,
-            posted=[services.Posted(questions["text"], "Svar.", base_hash=text_hash(""))],
+            moment=folk_response.round.opens_at - timedelta(seconds=1),
+            actor=folk_high_school_rep,
         )
-        with pytest.raises(services.RoundNotOpen):
-            services.submit(
-                response=folk_response, moment=folk_response.round.opens_at - timedelta(seconds=1)
-            )
 
 
 # --- Writing together ----------------------------------------------------------------------------

@@ -13,9 +13,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from kulturportal import background_exports, exports, threads
-from kulturportal.background_exports import ExportRows
+from kulturportal.background_exports import ExportRows, build_export, clean_up_exports
 from kulturportal.models import ExportFile
-from kulturportal.tasks import build_export, clean_up_exports
 from tests.factories import OfficialFactory
 
 pytestmark = pytest.mark.django_db
@@ -220,9 +219,9 @@ def test_without_a_worker_a_thread_builds_it(official, builder, start, settings,
     settings.PDF_RENDER_IN_THREAD = True
     monkeypatch.setattr(threads.threading, "Thread", InPlace)
     monkeypatch.setattr("django.db.close_old_connections", lambda: None)
-    monkeypatch.setattr(build_export, "delay", lambda *a: pytest.fail("queued to Celery"))
+    monkeypatch.setattr("celery.Task.apply_async", lambda *a, **k: pytest.fail("queued to Celery"))
     export = start(official)
-    assert started == [f"export-{export.pk}"]
+    assert started == [f"build_export-{export.pk}"]
     assert export.status == Status.DONE and export.rows_done == ROWS
 
 
@@ -460,4 +459,4 @@ def test_old_exports_are_cleaned_up_with_their_files(official, builder, start):
 
 def test_the_cleanup_runs_on_the_beat(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert "kulturportal.tasks.clean_up_exports" in tasks
+    assert "kulturportal.background_exports.clean_up_exports" in tasks

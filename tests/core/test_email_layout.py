@@ -22,12 +22,18 @@ pytestmark = pytest.mark.django_db
 LANGUAGES = ("sv", "en")
 SENDER = "Region Skåne, Kultur & bildning"
 CONTACT = "fragor.kultur@example.se"
-EMAIL_DIR = Path(django_settings.BASE_DIR) / "templates" / "emails"
+BASE_DIR = Path(django_settings.BASE_DIR)
 ALLAUTH_SENT = {"email_confirmation_signup", "password_reset_key", "login_code"}
 
 
 def _portal_emails() -> set[str]:
-    return {path.name.removesuffix("_subject.txt") for path in EMAIL_DIR.glob("*_subject.txt")}
+    """Every e-mail on disk, by name: the core's templates/emails/<name> and each app's
+    <app>/templates/<app>/emails/<name>."""
+    found = set()
+    for root in [BASE_DIR / "templates", *BASE_DIR.glob("*/templates")]:
+        for path in root.glob("**/emails/*_subject.txt"):
+            found.add(path.relative_to(root).as_posix().removesuffix("_subject.txt"))
+    return found
 
 
 @pytest.fixture
@@ -51,7 +57,7 @@ def _files(root: Path, language: str, pattern: str) -> list[Path]:
 def test_covers_every_email_in_both_languages(rendered):
     root, output, _queries = rendered
     portal = _portal_emails()
-    assert portal, "no templates/emails/*_subject.txt found"
+    assert portal, "no emails/*_subject.txt found"
     for language in LANGUAGES:
         subjects = {
             str(path.relative_to(root / language)).removesuffix(".subject.txt")
@@ -91,7 +97,11 @@ def test_every_email_names_its_sender_in_text_and_html(rendered):
 
 def test_footer_is_in_the_recipients_language(rendered):
     root, _output, _queries = rendered
-    for name in ("meeting_invitation.txt", "role_invitation.html", "account/login_code.txt"):
+    for name in (
+        "forums/emails/meeting_invitation.txt",
+        "emails/role_invitation.html",
+        "account/login_code.txt",
+    ):
         assert "Skickat av" in (root / "sv" / name).read_text()
         english = (root / "en" / name).read_text()
         assert "Sent by" in english and "Skickat av" not in english
@@ -136,15 +146,15 @@ def test_an_email_template_without_a_sample_fails(settings, tmp_path):
 
 def test_an_unregistered_sample_fails(monkeypatch, tmp_path):
     registry = dict(email_samples._registry)
-    del registry["minutes_review"]
+    del registry["forums/emails/minutes_review"]
     monkeypatch.setattr(email_samples, "_registry", registry)
-    with pytest.raises(CommandError, match=r"emails/minutes_review_subject\.txt"):
+    with pytest.raises(CommandError, match=r"forums/emails/minutes_review_subject\.txt"):
         call_command("render_emails", out=tmp_path, stdout=StringIO())
 
 
 def test_registering_a_name_twice_is_refused():
     with pytest.raises(ValueError, match="role_invitation"):
-        email_samples.register("role_invitation", dict)
+        email_samples.register("emails/role_invitation", dict)
 
 
 def test_allauth_emails_sent_through_the_outbox_carry_the_footer(sender):

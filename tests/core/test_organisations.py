@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 from stdnum import luhn
 
-from kulturportal import organisations
 from kulturportal.models import (
     AuditEntry,
     MembershipRequest,
@@ -14,7 +13,8 @@ from kulturportal.models import (
     Role,
     RoleAssignment,
 )
-from kulturportal.organisation_forms import OrganisationRegistrationForm
+from kulturportal.organisations import services as organisations
+from kulturportal.organisations.forms import OrganisationRegistrationForm
 from kulturportal.validators import normalise_org_number
 from tests.factories import OfficialFactory, OrganisationFactory, RoleAssignmentFactory, UserFactory
 
@@ -149,7 +149,7 @@ def test_a_registered_number_names_the_organisation_and_links_to_asking_to_join(
 def test_a_number_registered_between_check_and_save_is_still_refused(person, folk_high_schools):
     with pytest.raises(organisations.DuplicateOrganisation) as refused:
         organisations.register_organisation(
-            registered_by=person,
+            actor=person,
             name="Folkhögskolorna igen",
             org_number="802400-1235",
             kind=OrganisationKind.POPULAR_EDUCATION,
@@ -196,9 +196,7 @@ def test_kinds_only_the_region_enters_cannot_be_registered(client, person, kind)
     assert "Välj en av typerna i listan" in response.content.decode()
     assert not Organisation.objects.filter(org_number=VALID).exists()
     with pytest.raises(ValueError):
-        organisations.register_organisation(
-            registered_by=person, name="X", org_number=VALID, kind=kind
-        )
+        organisations.register_organisation(actor=person, name="X", org_number=VALID, kind=kind)
 
 
 def test_the_kinds_a_person_may_register_are_offered(client, person):
@@ -309,12 +307,12 @@ def test_a_second_pending_request_is_refused(client, person, folk_high_schools):
     assert OutgoingEmail.objects.count() == emails
     assert entries("membership.requested").count() == 1
     with pytest.raises(organisations.RequestPending):
-        organisations.request_membership(user=person, organisation=folk_high_schools)
+        organisations.request_membership(actor=person, organisation=folk_high_schools)
 
 
 def test_a_declined_person_may_ask_again(client, person, folk_high_schools, official):
     first = MembershipRequest.objects.create(user=person, organisation=folk_high_schools)
-    organisations.decide_membership(membership_request=first, decided_by=official, approve=False)
+    organisations.decide_membership(membership_request=first, actor=official, approve=False)
     client.post(reverse("organisation_join", args=[folk_high_schools.slug]), {"message": ""})
     assert MembershipRequest.objects.filter(status=MembershipRequest.Status.PENDING).count() == 1
 
@@ -412,9 +410,7 @@ def test_a_decided_request_cannot_be_decided_again(client, folk_high_school_rep,
     assert OutgoingEmail.objects.filter(to=pending.user.email).count() == 1
     assert not entries("membership.declined").exists()
     with pytest.raises(organisations.AlreadyDecided):
-        organisations.decide_membership(
-            membership_request=pending, decided_by=official, approve=True
-        )
+        organisations.decide_membership(membership_request=pending, actor=official, approve=True)
 
 
 @pytest.mark.parametrize("stranger", ["other_org_rep", "lund_chief", "nobody"])
@@ -456,7 +452,7 @@ def test_approving_someone_who_was_given_the_role_meanwhile_adds_no_second_role(
     RoleAssignment.objects.create(
         user=person, role=Role.ORGANISATION_REPRESENTATIVE, organisation=folk_high_schools
     )
-    organisations.decide_membership(membership_request=pending, decided_by=official, approve=True)
+    organisations.decide_membership(membership_request=pending, actor=official, approve=True)
     assert RoleAssignment.objects.filter(user=person, organisation=folk_high_schools).count() == 1
 
 

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from kulturportal import pdf
 from kulturportal.models import RenderedDocument
-from kulturportal.tasks import render_document
+from kulturportal.pdf import render_document
 
 pytestmark = pytest.mark.django_db
 Status = RenderedDocument.Status

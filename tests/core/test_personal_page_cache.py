@@ -86,6 +86,7 @@ def test_a_reply_through_the_service_shows_at_once(client, replies, replies_page
             invitation=replies.invitations.get(),
             response=Invitation.Response.ACCEPTED,
             dietary_needs="Glutenfritt",
+            actor=None,
         )
     assert "Glutenfritt" in client.get(path).content.decode()
     assert _get(client, path)[1] == QUERIES_OF_A_HIT  # and cached again from then on

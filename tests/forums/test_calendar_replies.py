@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def sent_annual(annual, send_now):
-    send_now(services.schedule_and_invite, meeting=annual)
+    send_now(services.schedule_and_invite, meeting=annual, actor=None)
     annual.refresh_from_db()
     return annual
 
@@ -56,7 +56,9 @@ def test_a_calendar_reply_counts_like_the_reply_page(
 
 def test_a_calendar_reply_keeps_what_the_reply_page_stored(sent_annual, send_now, lund_chief):
     invitation = sent_annual.invitations.get(email=lund_chief.email)
-    services.record_reply(invitation=invitation, response="accepted", dietary_needs="Vegansk")
+    services.record_reply(
+        invitation=invitation, response="accepted", dietary_needs="Vegansk", actor=None
+    )
     send_now(inbound.receive, raw=_reply(invitation, "TENTATIVE"))
     invitation.refresh_from_db()
     assert invitation.response == "tentative" and invitation.dietary_needs == "Vegansk"
@@ -68,7 +70,7 @@ def test_accepting_a_full_meeting_in_the_calendar_puts_one_on_the_waiting_list(
     sent_annual.capacity = 1
     sent_annual.save(update_fields=["capacity"])
     first = sent_annual.invitations.get(email=malmo_chief.email)
-    services.record_reply(invitation=first, response="accepted")
+    services.record_reply(invitation=first, response="accepted", actor=None)
     invitation = sent_annual.invitations.get(email=lund_chief.email)
     send_now(inbound.receive, raw=_reply(invitation, "ACCEPTED"))
     invitation.refresh_from_db()
@@ -78,7 +80,7 @@ def test_accepting_a_full_meeting_in_the_calendar_puts_one_on_the_waiting_list(
 def test_accepting_the_provisional_round_entry_chooses_its_session_and_confirms_it(
     sub_regional_round, send_now, mailoutbox, ystad_politician
 ):
-    send_now(services.schedule_and_invite, meeting=sub_regional_round)
+    send_now(services.schedule_and_invite, meeting=sub_regional_round, actor=None)
     invitation = sub_regional_round.invitations.get(email=ystad_politician.email)
     send_now(inbound.receive, raw=_reply(invitation, "ACCEPTED"))
     invitation.refresh_from_db()

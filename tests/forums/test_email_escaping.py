@@ -58,7 +58,7 @@ def hostile_meeting(annual, lund_chief):
 
 
 def test_invitation_subject_and_text_are_not_html_escaped(smtp_server, hostile_meeting, send_now):
-    send_now(services.schedule_and_invite, meeting=hostile_meeting)
+    send_now(services.schedule_and_invite, meeting=hostile_meeting, actor=None)
     (message,) = smtp_server.collector.to("kulturchef.lund@example.se")
     subject = _assert_plain_and_escaped(
         message,
@@ -71,10 +71,10 @@ def test_invitation_subject_and_text_are_not_html_escaped(smtp_server, hostile_m
 
 
 def test_update_and_cancellation_are_not_html_escaped(smtp_server, hostile_meeting, send_now):
-    send_now(services.schedule_and_invite, meeting=hostile_meeting)
+    send_now(services.schedule_and_invite, meeting=hostile_meeting, actor=None)
     hostile_meeting.place = "Lund & Malmö"
     send_now(services.update_meeting, meeting=hostile_meeting, changed={"place"})
-    send_now(services.cancel_meeting, meeting=hostile_meeting)
+    send_now(services.cancel_meeting, meeting=hostile_meeting, actor=None)
     messages = smtp_server.collector.to("kulturchef.lund@example.se")
     assert len(messages) == 3
     for message in messages[1:]:
@@ -88,7 +88,7 @@ def test_role_invitation_is_not_html_escaped(
     official.save()
     with django_capture_on_commit_callbacks(execute=True):
         core_services.invite_to_role(
-            invited_by=official, email="ny@example.se", role=Role.CULTURE_CHIEF, municipality=lund
+            actor=official, email="ny@example.se", role=Role.CULTURE_CHIEF, municipality=lund
         )
     (message,) = smtp_server.collector.to("ny@example.se")
     _assert_plain_and_escaped(message, "Hanna & Co O'Hara")

@@ -21,13 +21,13 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 @pytest.fixture
 def hostile_replies(sub_regional_round, send_now, lund_chief):
-    send_now(services.schedule_and_invite, meeting=sub_regional_round)
+    send_now(services.schedule_and_invite, meeting=sub_regional_round, actor=None)
     lund_chief.first_name = "-2+3"
     lund_chief.save()
     for invitation in sub_regional_round.invitations.all():
         invitation.name = "-2+3" if invitation.user_id == lund_chief.pk else invitation.name
         invitation.save()
-        services.record_reply(invitation=invitation, response="declined", **PAYLOADS)
+        services.record_reply(invitation=invitation, response="declined", **PAYLOADS, actor=None)
     return sub_regional_round
 
 

@@ -329,9 +329,11 @@ def test_the_replies_page_names_the_municipalities_where_nobody_answered(
     official_client, annual, lund_chief, malmo_chief, send_now
 ):
     """Defect: the replies page counted municipalities but never said which had not answered."""
-    send_now(services.schedule_and_invite, meeting=annual)
+    send_now(services.schedule_and_invite, meeting=annual, actor=None)
     services.record_reply(
-        invitation=Invitation.objects.get(user=lund_chief), response=Invitation.Response.DECLINED
+        invitation=Invitation.objects.get(user=lund_chief),
+        response=Invitation.Response.DECLINED,
+        actor=None,
     )
     html = _html(official_client.get(reverse("forums:meeting_replies", args=[annual.pk])))
     section = html.split('id="unanswered-heading"')[1].split("</section>")[0]
@@ -539,7 +541,7 @@ def test_enter_saves_rather_than_adds_a_row(official_client):
 
 @pytest.fixture
 def sent(annual, send_now):
-    send_now(services.schedule_and_invite, meeting=annual)
+    send_now(services.schedule_and_invite, meeting=annual, actor=None)
     annual.refresh_from_db()
     return annual
 

@@ -53,7 +53,7 @@ def test_request_has_every_field_outlook_and_google_need(invitation):
 
 def test_cancel_keeps_the_uid(invitation):
     request = _parse(ical.invitation_calendar(invitation, method="REQUEST"))[1]
-    services.cancel_meeting(meeting=invitation.meeting)
+    services.cancel_meeting(meeting=invitation.meeting, actor=None)
     invitation.refresh_from_db()
     calendar, event = _parse(ical.invitation_calendar(invitation, method="CANCEL"))
     assert calendar["METHOD"] == "CANCEL"
@@ -180,8 +180,8 @@ def test_a_round_in_the_feed_is_one_event_per_session_with_its_place(sub_regiona
 def test_a_cancelled_meeting_stays_in_the_feed_as_cancelled(annual):
     """Defect (issue 11): a cancelled meeting vanished from the feed, so subscribed
     calendars kept it as if it were still on."""
-    services.schedule_and_invite(meeting=annual)
-    services.cancel_meeting(meeting=Meeting.objects.get(pk=annual.pk))
+    services.schedule_and_invite(meeting=annual, actor=None)
+    services.cancel_meeting(meeting=Meeting.objects.get(pk=annual.pk), actor=None)
     (event,) = _feed(Meeting.objects.in_feed())
     assert str(event["STATUS"]) == "CANCELLED"
 
@@ -209,7 +209,7 @@ def test_a_drafts_calendar_file_is_not_found_for_the_public(client, annual):
 
 @pytest.fixture
 def scheduled_annual(annual):
-    services.schedule_and_invite(meeting=annual)
+    services.schedule_and_invite(meeting=annual, actor=None)
     return Meeting.objects.get(pk=annual.pk)
 
 

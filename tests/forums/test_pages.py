@@ -155,7 +155,7 @@ def test_oversized_document_is_refused(official_client, annual, settings, tmp_pa
 
 @pytest.fixture
 def scheduled_round(sub_regional_round, send_now):
-    send_now(services.schedule_and_invite, meeting=sub_regional_round)
+    send_now(services.schedule_and_invite, meeting=sub_regional_round, actor=None)
     sub_regional_round.refresh_from_db()
     return sub_regional_round
 
@@ -190,7 +190,7 @@ def test_a_tampered_link_gets_a_clear_page(client, scheduled_round):
 
 def test_replies_to_a_cancelled_or_started_meeting_are_refused(client, scheduled_round):
     invitation = scheduled_round.invitations.first()
-    services.cancel_meeting(meeting=scheduled_round)
+    services.cancel_meeting(meeting=scheduled_round, actor=None)
     response = client.post(invitation.reply_path(), {"response": "accepted"})
     assert response.status_code == 410 and "inställt" in response.content.decode()
     Meeting.objects.filter(pk=scheduled_round.pk).update(
@@ -209,12 +209,12 @@ def test_capacity_puts_late_replies_on_a_waiting_list_and_promotes_them(
 ):
     annual.capacity = 1
     annual.save()
-    send_now(services.schedule_and_invite, meeting=annual)
+    send_now(services.schedule_and_invite, meeting=annual, actor=None)
     lund, malmo = annual.invitations.order_by("email")
-    services.record_reply(invitation=lund, response="accepted")
-    malmo = services.record_reply(invitation=malmo, response="accepted")
+    services.record_reply(invitation=lund, response="accepted", actor=None)
+    malmo = services.record_reply(invitation=malmo, response="accepted", actor=None)
     assert malmo.waitlisted
-    send_now(services.record_reply, invitation=lund, response="declined")
+    send_now(services.record_reply, invitation=lund, response="declined", actor=None)
     malmo.refresh_from_db()
     assert not malmo.waitlisted
     assert mailoutbox[-1].to == [malmo.email] and "fått en plats" in mailoutbox[-1].subject
@@ -223,7 +223,7 @@ def test_capacity_puts_late_replies_on_a_waiting_list_and_promotes_them(
 def test_officials_see_counts_by_answer_municipality_and_session(official_client, scheduled_round):
     ystad = scheduled_round.sessions.get(town="Ystad")
     for invitation in scheduled_round.invitations.all():
-        services.record_reply(invitation=invitation, response="accepted", session=ystad)
+        services.record_reply(invitation=invitation, response="accepted", session=ystad, actor=None)
     html = official_client.get(
         reverse("forums:meeting_replies", args=[scheduled_round.pk])
     ).content.decode()
@@ -245,7 +245,10 @@ def test_reply_list_exports_as_csv_and_xlsx(official_client, scheduled_round):
 def test_attendance_marks_the_meeting_held(official_client, scheduled_round):
     invitation = scheduled_round.invitations.first()
     services.record_reply(
-        invitation=invitation, response="accepted", session=scheduled_round.sessions.first()
+        invitation=invitation,
+        response="accepted",
+        session=scheduled_round.sessions.first(),
+        actor=None,
     )
     Meeting.objects.filter(pk=scheduled_round.pk).update(starts_at=timezone.now())
     official_client.post(

@@ -29,7 +29,7 @@ def test_pasted_address_of_a_verified_account_is_linked_to_it(
     client, private_meeting_for_pasted, lund_chief, nobody, send_now
 ):
     EmailAddress.objects.create(user=nobody, email="unverified@example.se", verified=False)
-    send_now(services.schedule_and_invite, meeting=private_meeting_for_pasted)
+    send_now(services.schedule_and_invite, meeting=private_meeting_for_pasted, actor=None)
     assert Invitation.objects.get(email="kulturchef.lund@example.se").user == lund_chief
     assert Invitation.objects.get(email="unverified@example.se").user is None
     client.force_login(lund_chief)
@@ -37,7 +37,7 @@ def test_pasted_address_of_a_verified_account_is_linked_to_it(
 
 
 def test_every_link_a_guest_gets_opens(client, private_meeting_for_pasted, send_now, settings):
-    send_now(services.schedule_and_invite, meeting=private_meeting_for_pasted)
+    send_now(services.schedule_and_invite, meeting=private_meeting_for_pasted, actor=None)
     invitation = Invitation.objects.get(email="gast@example.org")
     email = invitation.last_email
     (event,) = Calendar.from_ical(email.calendar).walk("VEVENT")
@@ -55,5 +55,5 @@ def test_a_name_pasted_beside_the_address_reaches_the_invitation(annual, send_no
     AudienceRule.objects.create(
         meeting=annual, kind=Audience.EMAILS, emails='"Berg, Bo" <bo.berg@example.se>'
     )
-    send_now(services.schedule_and_invite, meeting=annual)
+    send_now(services.schedule_and_invite, meeting=annual, actor=None)
     assert annual.invitations.get(email="bo.berg@example.se").name == "Berg, Bo"

@@ -44,6 +44,7 @@ def _invitations(meeting, k):
             response="accepted",
             session=next(sessions),
             dietary_needs="Vegetarisk",
+            actor=None,
         )
 
 

@@ -27,7 +27,7 @@ def _event(message):
 
 @pytest.fixture
 def sent_round(sub_regional_round, send_now, mailoutbox):
-    send_now(services.schedule_and_invite, meeting=sub_regional_round)
+    send_now(services.schedule_and_invite, meeting=sub_regional_round, actor=None)
     sub_regional_round.refresh_from_db()
     return sub_regional_round
 
@@ -51,7 +51,13 @@ def test_choosing_a_session_sends_the_person_an_update_with_its_time_and_place(
     assert provisional["STATUS"] == "TENTATIVE"
     helsingborg = sent_round.sessions.get(town="Helsingborg")
 
-    send_now(services.record_reply, invitation=invitation, response="accepted", session=helsingborg)
+    send_now(
+        services.record_reply,
+        invitation=invitation,
+        response="accepted",
+        session=helsingborg,
+        actor=None,
+    )
 
     _, update = _event(_to(mailoutbox, lund_chief.email)[-1])
     assert update["UID"] == provisional["UID"]
@@ -66,11 +72,21 @@ def test_changing_the_session_sends_another_revision_and_declining_cancels_it(
 ):
     invitation = _invitation(sent_round, lund_chief.email)
     helsingborg, kristianstad = sent_round.sessions.all()[:2]
-    send_now(services.record_reply, invitation=invitation, response="accepted", session=helsingborg)
     send_now(
-        services.record_reply, invitation=invitation, response="accepted", session=kristianstad
+        services.record_reply,
+        invitation=invitation,
+        response="accepted",
+        session=helsingborg,
+        actor=None,
     )
-    send_now(services.record_reply, invitation=invitation, response="declined")
+    send_now(
+        services.record_reply,
+        invitation=invitation,
+        response="accepted",
+        session=kristianstad,
+        actor=None,
+    )
+    send_now(services.record_reply, invitation=invitation, response="declined", actor=None)
     messages = _to(mailoutbox, lund_chief.email)
     events = [_event(m) for m in messages]
     sequences = [event["SEQUENCE"] for _, event in events]
@@ -91,6 +107,7 @@ def test_the_same_reply_again_sends_nothing(sent_round, send_now, mailoutbox, lu
             response="accepted",
             session=helsingborg,
             dietary_needs="Vegetarisk",
+            actor=None,
         )
     assert len(_to(mailoutbox, lund_chief.email)) == 2  # the invitation and one update
 
@@ -137,11 +154,13 @@ def test_moving_one_session_reaches_only_its_people_and_those_who_have_not_chose
             invitation=_invitation(sent_round, lund_chief.email),
             response="accepted",
             session=helsingborg,
+            actor=None,
         )
         services.record_reply(
             invitation=_invitation(sent_round, malmo_chief.email),
             response="accepted",
             session=malmo_session,
+            actor=None,
         )
     mailoutbox.clear()
     new_start = helsingborg.starts_at + timedelta(hours=2)
@@ -175,6 +194,7 @@ def test_round_emails_name_the_recipients_own_session_or_all_of_them(
         invitation=_invitation(sent_round, lund_chief.email),
         response="accepted",
         session=kristianstad,
+        actor=None,
     )
     confirmation = _to(mailoutbox, lund_chief.email)[-1]
     assert "Kristianstad" in confirmation.subject
@@ -192,6 +212,7 @@ def test_each_session_gets_its_own_reminders_after_the_first_has_passed(
         invitation=_invitation(sent_round, lund_chief.email),
         response="accepted",
         session=malmo_session,
+        actor=None,
     )
     mailoutbox.clear()
     # The first session is over; Malmö's is six days away.
@@ -213,12 +234,15 @@ def test_a_later_session_can_still_be_chosen_after_the_first_has_begun(sent_roun
     )
     invitation = _invitation(sent_round, lund_chief.email)
     malmo_session = sent_round.sessions.get(town="Malmö")
-    services.record_reply(invitation=invitation, response="accepted", session=malmo_session)
+    services.record_reply(
+        invitation=invitation, response="accepted", session=malmo_session, actor=None
+    )
     with pytest.raises(services.ReplyRefused, match="Helsingborg har redan börjat"):
         services.record_reply(
             invitation=invitation,
             response="accepted",
             session=sent_round.sessions.get(town="Helsingborg"),
+            actor=None,
         )
     invitation.refresh_from_db()
     assert invitation.session == malmo_session
@@ -228,7 +252,7 @@ def test_attendance_before_the_start_raises_not_started(annual):
     """Defect: @transaction.atomic decorated the NotStarted exception instead of
     mark_attendance, so raising it was a TypeError and attendance was not atomic."""
     with pytest.raises(services.NotStarted):
-        services.mark_attendance(meeting=annual, present_ids=set())
+        services.mark_attendance(meeting=annual, present_ids=set(), actor=None)
 
 
 def test_declined_round_invitees_get_no_updates(sent_round, send_now, mailoutbox, ystad_politician):
@@ -236,6 +260,7 @@ def test_declined_round_invitees_get_no_updates(sent_round, send_now, mailoutbox
         services.record_reply,
         invitation=_invitation(sent_round, ystad_politician.email),
         response=Invitation.Response.DECLINED,
+        actor=None,
     )
     mailoutbox.clear()
     sent_round.title = "Delregionala överläggningar, våren"
@@ -260,7 +285,7 @@ def test_english_recipients_get_english_throughout(sent_round, send_now, mailout
     lund_chief.preferred_language = "en"
     lund_chief.save(update_fields=["preferred_language"])
     invitation = _invitation(sent_round, lund_chief.email)
-    send_now(services.resend, invitation=invitation)
+    send_now(services.resend, invitation=invitation, actor=None)
     message = _to(mailoutbox, lund_chief.email)[-1]
     html = next(body for body, kind in message.alternatives if kind == "text/html")
     assert '<html lang="en">' in html

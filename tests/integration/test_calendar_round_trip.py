@@ -64,15 +64,15 @@ def test_a_round_its_choices_and_an_outlook_reply_over_smtp(
     report,
 ):
     start_worker()
-    sent = services.schedule_and_invite(meeting=sub_regional_round)
+    sent = services.schedule_and_invite(meeting=sub_regional_round, actor=None)
     wait_for(lambda: len(smtp.collector.messages) >= sent, timeout=60, what="the invitations")
 
     # Lund's chief chooses Helsingborg, then changes to Malmö, on the reply page's service.
     chief = sub_regional_round.invitations.get(email=lund_chief.email)
     helsingborg = sub_regional_round.sessions.get(town="Helsingborg")
     malmo = sub_regional_round.sessions.get(town="Malmö")
-    services.record_reply(invitation=chief, response="accepted", session=helsingborg)
-    services.record_reply(invitation=chief, response="accepted", session=malmo)
+    services.record_reply(invitation=chief, response="accepted", session=helsingborg, actor=None)
+    services.record_reply(invitation=chief, response="accepted", session=malmo, actor=None)
     wait_for(lambda: len(smtp.collector.to(lund_chief.email)) == 3, timeout=30, what="updates")
     events = _events(smtp, lund_chief.email)
     trail = [

@@ -17,7 +17,6 @@ from consultations import demo as consultations_demo
 from consultations import services
 from consultations.models import RegistrationSequence, Response, Round, text_hash
 from kulturplan import demo as plan_demo
-from kulturportal import audit
 from kulturportal.models import Organisation, OrganisationKind, Role, RoleAssignment, User
 from tests.integration.machinery import needs_real_services, wait_for
 
@@ -48,15 +47,15 @@ def _organisations(count: int) -> list[tuple[Organisation, User]]:
 
 def _answered(round: Round, organisation, person) -> Response:
     response = services.response_for(round, organisation)
-    with audit.acting_as(person):
-        services.save_answers(
-            response=response,
-            posted=[
-                services.Posted(
-                    round.questions.first(), f"Svar från {organisation}", base_hash=text_hash("")
-                )
-            ],
-        )
+    services.save_answers(
+        response=response,
+        posted=[
+            services.Posted(
+                round.questions.first(), f"Svar från {organisation}", base_hash=text_hash("")
+            )
+        ],
+        actor=person,
+    )
     return response
 
 
@@ -73,8 +72,7 @@ def _receipts(smtp, response) -> list:
 
 def _submitting(response: Response, person: User):
     def run():
-        with audit.acting_as(person):
-            services.submit(response=response)
+        services.submit(response=response, actor=person)
 
     return run
 
@@ -150,8 +148,7 @@ def test_the_worker_sends_each_representative_one_receipt_with_the_pdf(
     folk = Organisation.objects.get(name="Folkhögskolorna i Skåne")
     folke = User.objects.get(email="forening@example.se")
     response = _answered(round, folk, folke)
-    with audit.acting_as(folke):
-        services.submit(response=response)
+    services.submit(response=response, actor=folke)
     response.refresh_from_db()
     wait_for(lambda: _receipts(smtp, response), timeout=90, what="the receipt to arrive")
     message = _receipts(smtp, response)[0]
@@ -163,7 +160,7 @@ def test_the_worker_sends_each_representative_one_receipt_with_the_pdf(
     text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
     assert response.registration_number in text and "Svar från Folkhögskolorna" in text
     # The task again (a retry, a duplicate): nothing more is sent.
-    from consultations.tasks import send_receipts
+    from consultations.services.receipts import send_receipts
 
     send_receipts.delay(response.current_submission.pk)
     time.sleep(3)

@@ -79,7 +79,7 @@ def test_two_hundred_invitees_get_one_invitation_each(pasted_meeting, smtp, star
     meeting, addresses = pasted_meeting(200)
     start_worker()
     began = time.monotonic()
-    assert services.schedule_and_invite(meeting=meeting) == 200
+    assert services.schedule_and_invite(meeting=meeting, actor=None) == 200
     wait_for(sent_rows(200), timeout=90, what="200 invitations sent")
     settle(smtp, 200)
     took = time.monotonic() - began
@@ -111,7 +111,7 @@ def test_a_killed_worker_leaves_no_invitee_without_one(
     smtp.collector.delay = 0.03  # ~100 e-mails a second with four processes: time to cut
     meeting, addresses = pasted_meeting(200)
     first = start_worker()
-    assert services.schedule_and_invite(meeting=meeting) == 200
+    assert services.schedule_and_invite(meeting=meeting, actor=None) == 200
     wait_for(lambda: len(smtp.collector.messages) >= 40, timeout=60, what="the first 40 e-mails")
     first.kill()
     delivered_before_restart = len(smtp.collector.messages)
@@ -155,7 +155,7 @@ def test_a_new_time_then_a_cancellation_reach_everyone_as_the_same_event(
 ):
     meeting, addresses = pasted_meeting(30)
     start_worker()
-    assert services.schedule_and_invite(meeting=meeting) == 30
+    assert services.schedule_and_invite(meeting=meeting, actor=None) == 30
     wait_for(sent_rows(30), timeout=60, what="the invitations")
 
     meeting.refresh_from_db()
@@ -164,7 +164,7 @@ def test_a_new_time_then_a_cancellation_reach_everyone_as_the_same_event(
     assert services.update_meeting(meeting=meeting, changed={"starts_at"}) == 30
     wait_for(sent_rows(60), timeout=60, what="the updates")
 
-    assert services.cancel_meeting(meeting=meeting) == 30
+    assert services.cancel_meeting(meeting=meeting, actor=None) == 30
     wait_for(sent_rows(90), timeout=60, what="the cancellations")
     settle(smtp, 90)
 
@@ -197,7 +197,7 @@ def test_a_refusing_smtp_server_delays_the_invitations_but_loses_none(
     meeting, addresses = pasted_meeting(20)
     start_worker()
     began = time.monotonic()
-    assert services.schedule_and_invite(meeting=meeting) == 20
+    assert services.schedule_and_invite(meeting=meeting, actor=None) == 20
 
     # A second claim means the first attempt was refused and retried after the backoff.
     wait_for(
@@ -275,7 +275,7 @@ def test_the_ics_attachment_is_the_calendar_in_utf8(pasted_meeting, smtp, start_
     meeting.title = "Årlig överläggning – kultur i hela Skåne"
     meeting.save()
     start_worker()
-    services.schedule_and_invite(meeting=meeting)
+    services.schedule_and_invite(meeting=meeting, actor=None)
     wait_for(sent_rows(1), timeout=60, what="the invitation")
     settle(smtp, 1, seconds=0)
 

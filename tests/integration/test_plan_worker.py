@@ -12,9 +12,9 @@ from django.test import Client
 from pypdf import PdfReader
 
 from kulturplan import services
+from kulturplan.board import completion
 from kulturplan.demo import seed_demo
 from kulturplan.models import CulturePlan
-from kulturportal import audit
 from kulturportal.models import RenderedDocument, User
 from tests.integration.machinery import needs_real_services, wait_for
 
@@ -22,8 +22,7 @@ pytestmark = needs_real_services
 
 
 def _missing_chiefs(plan) -> set[str]:
-    chiefs = services.culture_chiefs_by_municipality()
-    return {c.email for m in services.missing_municipalities(plan) for c in chiefs.get(m.pk, [])}
+    return {c.email for row in completion(plan).missing for c in row.contacts}
 
 
 def test_the_reminder_reaches_only_the_missing_at_the_smtp_server_once_a_day(
@@ -36,13 +35,14 @@ def test_the_reminder_reaches_only_the_missing_at_the_smtp_server_once_a_day(
     start_worker()
     official = User.objects.get(email="handlaggare@example.se")
     window = plan.registration_windows.get()
-    with audit.acting_as(official):
-        sent = services.send_reminders(window=window)
+    sent = services.send_reminders(window=window, actor=official)
     wait_for(
         lambda: len(smtp.collector.messages) >= sent, timeout=30, what="the reminders to arrive"
     )
-    with audit.acting_as(official), suppress(services.AlreadyReminded):
-        services.send_reminders(window=window)  # the same day again: refused, nothing sent
+    with suppress(services.AlreadyReminded):
+        services.send_reminders(
+            window=window, actor=official
+        )  # the same day again: refused, nothing sent
     received = smtp.collector.per_recipient()
     assert set(received) == expected
     assert all(count == 1 for count in received.values())

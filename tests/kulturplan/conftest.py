@@ -14,7 +14,6 @@ from django.utils import timezone
 from kulturplan import demo as plan_demo
 from kulturplan import services
 from kulturplan.models import CulturePlan, Registration, RegistrationWindow
-from kulturportal import audit
 from kulturportal.models import Role, RoleAssignment
 from tests.factories import UserFactory
 
@@ -94,14 +93,14 @@ def save_as():
 
     def save(user, registration, chosen, *, submit=False, base_version=None, **kwargs):
         registration.refresh_from_db()
-        with audit.acting_as(user):
-            return services.save_priorities(
-                registration=registration,
-                lines=lines(registration.plan, chosen),
-                base_version=registration.version if base_version is None else base_version,
-                submit=submit,
-                **kwargs,
-            )
+        return services.save_priorities(
+            registration=registration,
+            lines=lines(registration.plan, chosen),
+            base_version=registration.version if base_version is None else base_version,
+            submit=submit,
+            actor=user,
+            **kwargs,
+        )
 
     return save
 

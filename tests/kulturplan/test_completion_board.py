@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from kulturplan import services
-from kulturplan.models import Registration, Reminder
-from kulturportal import audit
+from kulturplan.models import Registration
 from kulturportal.models import (
     AuditEntry,
+    DailyReminder,
     Municipality,
     OutgoingEmail,
     Role,
@@ -102,8 +102,8 @@ def remind(official, django_capture_on_commit_callbacks):
     """Send the reminders as the official, and deliver them once the transaction commits."""
 
     def send(window, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True), audit.acting_as(official):
-            return services.send_reminders(window=window, **kwargs)
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.send_reminders(window=window, actor=official, **kwargs)
 
     return send
 
@@ -211,7 +211,7 @@ def test_the_reminder_tells_the_chief_where_to_register(window, remind, mailoutb
 
 def test_the_reminder_round_is_recorded(window, official, remind):
     remind(window)
-    reminder = Reminder.objects.get(window=window)
+    reminder = DailyReminder.objects.about(window).get()
     assert reminder.sent_on == timezone.localdate() and reminder.sent_by == official
     assert reminder.recipients == len(REMINDED)
     entry = AuditEntry.objects.about(window.plan).first()
@@ -224,7 +224,7 @@ def test_a_second_reminder_the_same_day_is_refused(window, remind, mailoutbox):
     with pytest.raises(services.AlreadyReminded):
         remind(window)
     assert OutgoingEmail.objects.count() == len(REMINDED) == len(mailoutbox)
-    assert Reminder.objects.count() == 1
+    assert DailyReminder.objects.count() == 1
 
 
 def test_the_next_day_the_missing_may_be_reminded_once_more(window, remind, mailoutbox):
@@ -254,7 +254,7 @@ def test_no_one_to_remind_when_every_missing_municipality_lacks_a_chief(
         save_as(chief, registration, {"lasande": (1, "Läsande.")}, submit=True)
     with pytest.raises(services.NoOneToRemind):
         remind(window)
-    assert not OutgoingEmail.objects.exists() and not Reminder.objects.exists()
+    assert not OutgoingEmail.objects.exists() and not DailyReminder.objects.exists()
 
 
 def test_the_official_reminds_from_the_board(
@@ -280,12 +280,12 @@ def test_a_second_reminder_from_the_board_the_same_day_is_refused(
     html = response.content.decode()
     assert "Påminnelsen är redan skickad i dag. Nästa kan skickas i morgon." in html
     assert OutgoingEmail.objects.count() == len(REMINDED)
-    assert Reminder.objects.count() == 1
+    assert DailyReminder.objects.count() == 1
 
 
 def test_no_reminder_once_the_window_has_closed(official_client, window, close_window, mailoutbox):
     close_window(window)
     html = official_client.post(REMIND, follow=True).content.decode()
     assert "Anmälan är stängd. Ingen påminnelse skickades." in html
-    assert not OutgoingEmail.objects.exists() and not Reminder.objects.exists()
+    assert not OutgoingEmail.objects.exists() and not DailyReminder.objects.exists()
     assert "Påminn dem som inte har skickat in" not in html

@@ -83,12 +83,15 @@ def prioritise(plan, municipality, slugs, *, submit=True, moment=None) -> Regist
         base_version=registration.version,
         submit=submit,
         moment=moment,
+        actor=None,
     )
 
 
 def new_area(plan, slug, title) -> DevelopmentArea:
     area = DevelopmentArea(plan=plan, slug=slug, title=title, position=99, description="Ny.")
-    return services.save_development_area(area=area, activity_areas=ActivityArea.objects.all()[:1])
+    return services.save_development_area(
+        area=area, activity_areas=ActivityArea.objects.all()[:1], actor=None
+    )
 
 
 def submitted_ranks(plan) -> dict[int, dict[int, int]]:

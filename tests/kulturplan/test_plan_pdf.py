@@ -70,7 +70,7 @@ def _page_of(pages: list[str], heading: str) -> int:
 def edit_section(plan, slug, body):
     section = plan.sections.get(slug=slug)
     section.body = body
-    return services.save_section(section=section, changed=["body"])
+    return services.save_section(section=section, changed=["body"], actor=None)
 
 
 # --- The view --------------------------------------------------------------------------------
@@ -217,6 +217,7 @@ def test_a_new_submission_or_another_language_gives_a_new_key(
             ],
             base_version=registration.version,
             submit=True,
+            actor=None,
         )
         submitted = plan_document(draft)
         with translation.override("en"):
@@ -323,7 +324,7 @@ def test_scripts_in_the_plan_do_not_reach_the_pdfs_html(draft, django_capture_on
     )
     area = draft.development_areas.get(slug="lasande")
     area.description = "<svg onload=alert(5)></svg> <iframe src=javascript:alert(6)></iframe>"
-    services.save_development_area(area=area, activity_areas=area.activity_areas.all())
+    services.save_development_area(area=area, activity_areas=area.activity_areas.all(), actor=None)
     CulturePlan.objects.filter(pk=draft.pk).update(
         title='Plan</title><script>alert(7)</script>"', summary="<script>alert(8)</script>"
     )

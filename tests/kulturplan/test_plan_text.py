@@ -52,20 +52,19 @@ def test_the_service_refuses_to_save_a_section_of_the_adopted_plan(official, ado
     section = adopted_plan.sections.get(slug="strategier")
     before = section.body
     section.body = "Helt ny text."
-    with audit.acting_as(official), pytest.raises(services.PlanLocked):
-        services.save_section(section=section, changed=["body"])
+    with pytest.raises(services.PlanLocked):
+        services.save_section(section=section, changed=["body"], actor=official)
     assert Section.objects.get(pk=section.pk).body == before
 
 
 def test_the_service_reads_the_lock_from_the_database_not_from_the_page(official, draft_plan):
     """The official opened the section while the plan was a draft; a colleague adopted it."""
     section = draft_plan.sections.get(slug="strategier")
-    with audit.acting_as(official):
-        services.change_status(plan=draft_plan, status=CulturePlan.Status.ADOPTED)
+    services.change_status(plan=draft_plan, status=CulturePlan.Status.ADOPTED, actor=official)
     assert section.plan.status == CulturePlan.Status.DRAFT  # what the open page knew
     section.body = "Skrivet medan planen antogs."
-    with audit.acting_as(official), pytest.raises(services.PlanLocked):
-        services.save_section(section=section, changed=["body"])
+    with pytest.raises(services.PlanLocked):
+        services.save_section(section=section, changed=["body"], actor=official)
     assert "Skrivet medan" not in Section.objects.get(pk=section.pk).body
 
 
@@ -157,15 +156,14 @@ def test_a_draft_goes_to_consultation_and_is_then_adopted(official_client, offic
 
 
 def test_an_adopted_plan_is_locked_for_text_and_versions(official, draft_plan):
-    with audit.acting_as(official):
-        services.change_status(plan=draft_plan, status=CulturePlan.Status.ADOPTED)
-        frozen = draft_plan.versions.get(number=draft_plan.version).content
-        section = draft_plan.sections.get(slug="strategier")
-        section.body = "Ändrat efteråt."
-        with pytest.raises(services.PlanLocked):
-            services.save_section(section=section, changed=["body"])
-        with pytest.raises(services.PlanLocked):
-            services.save_version(plan=draft_plan)
+    services.change_status(plan=draft_plan, status=CulturePlan.Status.ADOPTED, actor=official)
+    frozen = draft_plan.versions.get(number=draft_plan.version).content
+    section = draft_plan.sections.get(slug="strategier")
+    section.body = "Ändrat efteråt."
+    with pytest.raises(services.PlanLocked):
+        services.save_section(section=section, changed=["body"], actor=official)
+    with pytest.raises(services.PlanLocked):
+        services.save_version(plan=draft_plan, actor=official)
     draft_plan.refresh_from_db()
     assert draft_plan.versions.get(number=draft_plan.version).content == frozen
 
@@ -177,7 +175,7 @@ def test_an_adopted_plan_does_not_go_back_to_draft(official_client, adopted_plan
     adopted_plan.refresh_from_db()
     assert adopted_plan.status == CulturePlan.Status.ADOPTED
     with pytest.raises(ValueError):
-        services.change_status(plan=adopted_plan, status=CulturePlan.Status.DRAFT)
+        services.change_status(plan=adopted_plan, status=CulturePlan.Status.DRAFT, actor=None)
 
 
 # --- Versions and their comparison -----------------------------------------------------------
@@ -200,8 +198,7 @@ def test_saving_a_version_freezes_it_and_goes_on_with_the_next(
 
     section = draft_plan.sections.get(slug="genomforande")
     section.body = section.body.replace("årligen", "två gånger om året")
-    with audit.acting_as(official):
-        services.save_section(section=section, changed=["body"])
+    services.save_section(section=section, changed=["body"], actor=official)
     saved.refresh_from_db()
     bodies = {s["slug"]: s["body"] for s in saved.content["sections"]}
     assert "följs upp årligen" in bodies["genomforande"]  # the copy does not move
@@ -210,8 +207,7 @@ def test_saving_a_version_freezes_it_and_goes_on_with_the_next(
 def test_the_comparison_marks_what_was_added_and_removed(official_client, official, draft_plan):
     section = draft_plan.sections.get(slug="genomforande")
     section.body = section.body.replace("årligen", "två gånger om året")
-    with audit.acting_as(official):
-        services.save_section(section=section, changed=["body"])
+    services.save_section(section=section, changed=["body"], actor=official)
     response = official_client.get(f"/kulturplan/{draft_plan.slug}/versioner/?fran=1&till=2")
     html = response.content.decode()
     assert response.status_code == 200
@@ -240,8 +236,8 @@ def test_a_saved_version_reaches_visitors_at_once(
 ):
     """The plan page a visitor sees is cached; a new version must not wait for the cache."""
     assert "2 (under arbete)" in client.get(f"/kulturplan/{draft_plan.slug}/").content.decode()
-    with django_capture_on_commit_callbacks(execute=True), audit.acting_as(official):
-        services.save_version(plan=draft_plan, note="Remissversion")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_version(plan=draft_plan, note="Remissversion", actor=official)
     assert "3 (under arbete)" in client.get(f"/kulturplan/{draft_plan.slug}/").content.decode()
 
 
@@ -292,11 +288,13 @@ def test_closing_a_window_that_has_not_opened_means_it_never_opens(official, dra
     """ "Stäng anmälan nu" on a window planned for later: no municipality may register in it,
     not even for a second, and the history says what was stored."""
     later = timezone.now() + timedelta(days=60)
-    with audit.acting_as(official):
-        planned = services.open_window(
-            plan=draft_plan, opens_at=later, closes_at=later + timedelta(days=30)
-        )
-        services.close_window(window=planned)
+    planned = services.open_window(
+        plan=draft_plan,
+        opens_at=later,
+        closes_at=later + timedelta(days=30),
+        actor=official,
+    )
+    services.close_window(window=planned, actor=official)
     assert not RegistrationWindow.objects.filter(pk=planned.pk).exists()
     entry = AuditEntry.objects.about(draft_plan).first()
     assert entry.action == "window.cancelled"

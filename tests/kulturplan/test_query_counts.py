@@ -4,6 +4,7 @@ import itertools
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from kulturplan import services
@@ -14,11 +15,9 @@ from kulturplan.models import (
     PlanVersion,
     Registration,
     RegistrationWindow,
-    Reminder,
 )
 from kulturplan.volume import PREFIX, build_plans, clear_plans
-from kulturportal import audit
-from kulturportal.models import Municipality, Role, RoleAssignment, User
+from kulturportal.models import DailyReminder, Municipality, Role, RoleAssignment, User
 from kulturportal.volume import Volume
 
 pytestmark = pytest.mark.django_db
@@ -100,8 +99,13 @@ def _missing_with_chiefs(plan, scale):
             RoleAssignment.objects.create(
                 user=user, role=Role.CULTURE_CHIEF, municipality=municipality
             )
-    Reminder.objects.bulk_create(
-        Reminder(window=window, sent_on=date(2020, 1, 1) + timedelta(days=n), recipients=n)
+    DailyReminder.objects.bulk_create(
+        DailyReminder(
+            content_type=ContentType.objects.get_for_model(window),
+            object_id=window.pk,
+            sent_on=date(2020, 1, 1) + timedelta(days=n),
+            recipients=n,
+        )
         for n in range(round(2 * scale))
     )
 
@@ -142,24 +146,24 @@ def _grow_the_open_plan(plan, lund_chief):
             )
             area.activity_areas.set(activity_areas)
         areas = list(plan.development_areas.all())
-        with audit.acting_as(lund_chief):
-            for _ in range(k):
-                registration = Registration.objects.get(pk=services.registration_for(plan, lund).pk)
-                services.save_priorities(
-                    registration=registration,
-                    lines=[
-                        services.Line(
-                            development_area=area,
-                            rank=rank,
-                            motivation="Viktigt för Lund.",
-                            contact_name="Lena Lund",
-                            contact_email="kulturchef.lund@example.se",
-                        )
-                        for rank, area in enumerate(areas, start=1)
-                    ],
-                    base_version=registration.version,
-                    submit=True,
-                )
+        for _ in range(k):
+            registration = Registration.objects.get(pk=services.registration_for(plan, lund).pk)
+            services.save_priorities(
+                registration=registration,
+                lines=[
+                    services.Line(
+                        development_area=area,
+                        rank=rank,
+                        motivation="Viktigt för Lund.",
+                        contact_name="Lena Lund",
+                        contact_email="kulturchef.lund@example.se",
+                    )
+                    for rank, area in enumerate(areas, start=1)
+                ],
+                base_version=registration.version,
+                submit=True,
+                actor=lund_chief,
+            )
 
     return grow
 

@@ -20,11 +20,14 @@ SUBJECT_SUFFIX = "_subject.txt"
 
 
 def email_templates_on_disk() -> dict[str, Path]:
-    """Every templates/emails/<name>_subject.txt the template engine can find, by name."""
+    """Every e-mail the template engine can find (an emails/<name>_subject.txt of the core
+    or <app>/emails/<name>_subject.txt of an app), by name: its path without the suffix."""
     found: dict[str, Path] = {}
     for directory in engines["django"].template_dirs:
-        for path in sorted(Path(directory).glob(f"emails/*{SUBJECT_SUFFIX}")):
-            found.setdefault(path.name.removesuffix(SUBJECT_SUFFIX), path)
+        for pattern in (f"emails/*{SUBJECT_SUFFIX}", f"*/emails/*{SUBJECT_SUFFIX}"):
+            for path in sorted(Path(directory).glob(pattern)):
+                name = path.relative_to(directory).as_posix().removesuffix(SUBJECT_SUFFIX)
+                found.setdefault(name, path)
     return found
 
 
@@ -38,7 +41,8 @@ def render_sample(name: str, context: dict, language: str) -> tuple[str, str, st
 
 
 def file_stem(name: str) -> str:
-    """meeting_invitation stays as it is; account/email/login_code becomes account/login_code."""
+    """forums/emails/meeting_invitation stays as it is; account/email/login_code becomes
+    account/login_code."""
     if email_samples.is_allauth(name):
         return "account/" + name.removeprefix(email_samples.ALLAUTH_PREFIX)
     return name
@@ -63,7 +67,7 @@ class Command(BaseCommand):
         samples = email_samples.samples()
         missing = [path for name, path in email_templates_on_disk().items() if name not in samples]
         if missing:
-            listed = ", ".join(f"emails/{path.name}" for path in missing)
+            listed = ", ".join(str(path) for path in missing)
             raise CommandError(
                 f"No sample registered for {listed}. Register one with "
                 "kulturportal.email_samples.register() in the app that sends it."

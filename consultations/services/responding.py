@@ -1,0 +1,329 @@
+"""Writing a response together: drafts that never overwrite another representative's text,
+attachments, the submission before the deadline with every required answer, and withdrawal."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from consultations.models import (
+    Answer,
+    Attachment,
+    Question,
+    Response,
+    Submission,
+    text_hash,
+)
+from consultations.services.numbering import take_registration_number
+from consultations.services.receipts import send_receipts
+from consultations.services.rounds import RoundClosed, RoundNotOpen
+from kulturportal import audit, uploads
+from kulturportal.caching import invalidate_public_pages_on_commit
+
+audit.register_actions(
+    {
+        "response.saved": gettext_lazy("Svaret sparat som utkast"),
+        "response.submitted": gettext_lazy("Svaret inskickat"),
+        "response.withdrawn": gettext_lazy("Svaret återkallat"),
+        "response.attachment_added": gettext_lazy("Bilaga tillagd"),
+        "response.attachment_removed": gettext_lazy("Bilaga borttagen"),
+    },
+    details={
+        "registration_number": gettext_lazy("Diarienummer"),
+        "version_number": gettext_lazy("Version"),
+        "questions": gettext_lazy("Frågor"),
+        "filename": gettext_lazy("Fil"),
+    },
+)
+
+MAX_ATTACHMENTS = 10
+
+
+MAX_ATTACHMENT_BYTES = 15 * 1024 * 1024
+
+
+class ResponseWithdrawn(Exception):
+    """A withdrawn response is not edited or submitted again."""
+
+
+class NotSubmitted(Exception):
+    """Only a submitted response is withdrawn; a draft is simply not sent."""
+
+
+class TooManyAttachments(Exception):
+    pass
+
+
+@dataclass
+class Conflict:
+    """Someone else changed this answer after the form was opened."""
+
+    question: Question
+    mine: str
+    theirs: str
+    theirs_by: str
+    theirs_at: datetime | None
+
+
+class AnswersConflict(Exception):
+    def __init__(self, conflicts: list[Conflict]):
+        super().__init__(len(conflicts))
+        self.conflicts = conflicts
+
+
+class RequiredMissing(Exception):
+    def __init__(self, questions: list[Question]):
+        super().__init__(len(questions))
+        self.questions = questions
+
+
+@dataclass
+class Posted:
+    """One answer as posted: its value and the hash of the value the form was opened with."""
+
+    question: Question
+    value: str
+    choices: list[str] = field(default_factory=list)
+    base_hash: str = ""
+
+
+def _require_editable(response: Response) -> None:
+    if response.is_withdrawn():
+        raise ResponseWithdrawn
+
+
+@transaction.atomic
+def save_answers(
+    *,
+    response: Response,
+    posted: list[Posted],
+    consent: bool | None = None,
+    consent_shown: bool | None = None,
+    actor,
+) -> Response:
+    """Store what this person changed and nothing else.
+
+    Each answer is compared with the text the form was opened with: an answer this person
+    did not touch is left as it is now (another representative may have written it); an
+    answer both changed is refused with both texts (AnswersConflict), never overwritten.
+    A draft may be saved after the deadline: the text is kept, it is only not submitted.
+    Consent is changed only when this person changed it (`consent_shown` is what the form
+    showed). The log names the questions changed, never the text: a draft is the
+    organisation's own until it is submitted.
+    """
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    _require_editable(response)
+    stored = {a.question_id: a for a in response.answers.select_related("updated_by")}
+    changes, conflicts = [], []
+    for item in posted:
+        answer = stored.get(item.question.pk)
+        now_value = answer.value() if answer else ""
+        if text_hash(item.value) == item.base_hash or item.value == now_value:
+            continue  # Untouched by this person, or the same text already.
+        if text_hash(now_value) != item.base_hash:
+            conflicts.append(_conflict(item, answer))
+            continue
+        changes.append((item, answer))
+    if conflicts:
+        raise AnswersConflict(conflicts)
+    user = audit.person(actor)
+    questions_changed = []
+    for item, answer in changes:
+        answer = answer or Answer(response=response, question=item.question)
+        answer.text = "" if item.question.has_choices() else item.value
+        answer.choices = item.choices if item.question.has_choices() else []
+        answer.updated_by = user
+        answer.save()
+        questions_changed.append(item.question.text[:120])
+    consent_changes = {}
+    touched_consent = consent is not None and (consent_shown is None or consent != consent_shown)
+    if touched_consent and consent != response.consent_to_publish:
+        consent_changes["consent_to_publish"] = [response.consent_to_publish, consent]
+        response.consent_to_publish = bool(consent)
+    if questions_changed or consent_changes:
+        _touch(response, user)
+        audit.record(
+            "response.saved",
+            response,
+            actor=actor,
+            changes=consent_changes,
+            details={"questions": questions_changed},
+        )
+    return response
+
+
+def _conflict(item: Posted, answer: Answer | None) -> Conflict:
+    return Conflict(
+        question=item.question,
+        mine=item.value,
+        theirs=answer.value() if answer else "",
+        theirs_by=str(answer.updated_by) if answer and answer.updated_by else "",
+        theirs_at=answer.updated_at if answer else None,
+    )
+
+
+def _touch(response: Response, user) -> None:
+    response.version = F("version") + 1
+    # A submitted response edited again has changes that are not yet submitted.
+    response.has_draft_changes = response.is_submitted()
+    response.updated_by = user
+    response.save()
+    response.refresh_from_db()
+
+
+@transaction.atomic
+def add_attachment(
+    *, response: Response, upload, question: Question | None = None, actor
+) -> Attachment:
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    _require_editable(response)
+    if response.attachments.filter(removed_at__isnull=True).count() >= MAX_ATTACHMENTS:
+        raise TooManyAttachments
+    uploads.check_document(upload, max_bytes=MAX_ATTACHMENT_BYTES)
+    user = audit.person(actor)
+    attachment = Attachment.objects.create(
+        response=response,
+        question=question,
+        file=upload,
+        filename=upload.name,
+        content_type=upload.content_type_checked,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    _touch(response, user)
+    audit.record(
+        "response.attachment_added", response, actor=actor, details={"filename": upload.name}
+    )
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, attachment: Attachment, actor) -> None:
+    response = Response.objects.select_for_update().get(pk=attachment.response_id)
+    _require_editable(response)
+    Attachment.objects.filter(pk=attachment.pk).update(removed_at=timezone.now())
+    _touch(response, audit.person(actor))
+    audit.record(
+        "response.attachment_removed",
+        response,
+        actor=actor,
+        details={"filename": attachment.filename},
+    )
+
+
+def missing_required(response: Response) -> list[Question]:
+    answers = {a.question_id: a for a in response.answers.all()}
+    files = set(
+        response.attachments.filter(removed_at__isnull=True).values_list("question_id", flat=True)
+    )
+    missing = []
+    for question in response.round.questions.all():
+        if not question.required:
+            continue
+        if question.kind == Question.Kind.FILE:
+            if question.pk not in files:
+                missing.append(question)
+        elif question.pk not in answers or answers[question.pk].is_empty():
+            missing.append(question)
+    return missing
+
+
+@transaction.atomic
+def submit(*, response: Response, actor, moment: datetime | None = None) -> Submission:
+    """Submit the response as it now stands, before the deadline, with every required
+    answer given. The first submission takes the registration number; each one is kept."""
+    moment = moment or timezone.now()
+    response = Response.objects.select_for_update().select_related("round").get(pk=response.pk)
+    _require_editable(response)
+    if moment < response.round.opens_at:
+        raise RoundNotOpen
+    if not response.round.is_open(moment):
+        raise RoundClosed
+    missing = missing_required(response)
+    if missing:
+        raise RequiredMissing(missing)
+    user = audit.person(actor)
+    number = response.submissions.count() + 1
+    submission = Submission.objects.create(
+        response=response,
+        number=number,
+        submitted_at=moment,
+        submitted_by=user,
+        submitted_by_label=str(user) if user else audit.SYSTEM,
+        content=frozen_content(response),
+    )
+    if not response.registration_number:
+        # Taken last: the counter's row stays locked until the commit, and every other
+        # submission of the year waits for it.
+        response.registration_number = take_registration_number(
+            response.round.registration_prefix, timezone.localtime(moment).year
+        )
+    response.status = Response.Status.SUBMITTED
+    response.publish_consent = response.consent_to_publish
+    response.submitted_at = moment
+    response.current_submission = submission
+    response.has_draft_changes = False
+    response.version = F("version") + 1
+    response.save()
+    audit.record(
+        "response.submitted",
+        response,
+        actor=actor,
+        details={
+            "registration_number": response.registration_number,
+            "version_number": number,
+        },
+    )
+    send_receipts.delay(submission.pk)  # after the commit (kulturportal/tasks.py)
+    invalidate_public_pages_on_commit()
+    return submission
+
+
+def frozen_content(response: Response) -> dict:
+    answers = {a.question_id: a for a in response.answers.all()}
+    return {
+        "consent_to_publish": response.consent_to_publish,
+        "answers": [
+            {
+                "question": q.pk,
+                "text": answers[q.pk].text if q.pk in answers else "",
+                "choices": answers[q.pk].choices if q.pk in answers else [],
+            }
+            for q in response.round.questions.all()
+        ],
+        "attachments": [
+            {
+                "id": a.pk,
+                "filename": a.filename,
+                "size": a.size,
+                "question": a.question_id,
+            }
+            for a in response.attachments.filter(removed_at__isnull=True)
+        ],
+    }
+
+
+@transaction.atomic
+def withdraw(*, response: Response, actor, moment: datetime | None = None) -> Response:
+    response = Response.objects.select_for_update().select_related("round").get(pk=response.pk)
+    _require_editable(response)
+    if not response.is_submitted():
+        raise NotSubmitted
+    if response.round.has_closed(moment):
+        raise RoundClosed
+    response.status = Response.Status.WITHDRAWN
+    response.withdrawn_at = moment or timezone.now()
+    response.version = F("version") + 1
+    response.save()
+    response.refresh_from_db()
+    audit.record(
+        "response.withdrawn",
+        response,
+        actor=actor,
+        details={"registration_number": response.registration_number or ""},
+    )
+    invalidate_public_pages_on_commit()
+    return response

@@ -1,0 +1,136 @@
+"""After the meeting: who attended, and the minutes (minnesanteckningar), saved, sent to the
+adjusters, approved and published."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from forums.models import (
+    Adjustment,
+    Meeting,
+    Minutes,
+)
+from forums.services.delivery import language_of
+from kulturportal import audit
+from kulturportal.caching import invalidate_public_pages_on_commit
+from kulturportal.emails import (
+    queue_emails,
+    templated_email,
+)
+from kulturportal.models import (
+    User,
+)
+
+audit.register_actions(
+    {
+        "meeting.attendance": gettext_lazy("Närvaro registrerad"),
+        "minutes.saved": gettext_lazy("Minnesanteckningar sparade"),
+        "minutes.sent_for_review": gettext_lazy("Minnesanteckningar skickade för justering"),
+        "minutes.approved": gettext_lazy("Minnesanteckningar justerade"),
+        "minutes.published": gettext_lazy("Minnesanteckningar publicerade"),
+    },
+    details={"present": gettext_lazy("Närvarande"), "adjusters": gettext_lazy("Justerare")},
+)
+
+
+class NotStarted(Exception):
+    """Attendance and minutes wait until the meeting has begun."""
+
+
+@transaction.atomic
+def mark_attendance(*, meeting: Meeting, present_ids: set[int], actor) -> None:
+    if not meeting.has_started():
+        raise NotStarted
+    meeting.invitations.update(attended=False)
+    present = meeting.invitations.filter(pk__in=present_ids).update(attended=True)
+    changes = {}
+    if meeting.status == Meeting.Status.SCHEDULED and meeting.starts_at <= timezone.now():
+        changes = {"status": [meeting.status, Meeting.Status.HELD]}
+        meeting.status = Meeting.Status.HELD
+        meeting.save(update_fields=["status", "updated_at"])
+        invalidate_public_pages_on_commit()
+    audit.record(
+        "meeting.attendance", meeting, actor=actor, changes=changes, details={"present": present}
+    )
+
+
+@transaction.atomic
+def send_minutes_for_review(*, minutes: Minutes, adjusters: list[User], actor) -> None:
+    minutes.status = Minutes.Status.IN_REVIEW
+    minutes.save(update_fields=["status", "updated_at"])
+    audit.record(
+        "minutes.sent_for_review",
+        minutes.meeting,
+        actor=actor,
+        details={"adjusters": [a.email for a in adjusters]},
+    )
+    minutes.adjustments.exclude(adjuster__in=adjusters).delete()
+    for adjuster in adjusters:
+        Adjustment.objects.get_or_create(minutes=minutes, adjuster=adjuster)
+    emails = []
+    for adjuster in adjusters:
+        emails.append(
+            templated_email(
+                to=adjuster.email,
+                name="forums/emails/minutes_review",
+                context={"meeting": minutes.meeting, "site_url": settings.SITE_URL},
+                language=adjuster.preferred_language,
+                dedupe_key=f"minutes-review:{minutes.pk}:{adjuster.pk}:"
+                f"{minutes.updated_at.timestamp()}",
+            )
+        )
+    queue_emails(emails)
+
+
+@transaction.atomic
+def approve_minutes(*, minutes: Minutes, actor: User) -> bool:
+    """Record the approval of `actor`, an adjuster; publishes when every adjuster has
+    approved."""
+    Adjustment.objects.filter(minutes=minutes, adjuster=actor).update(approved_at=timezone.now())
+    audit.record("minutes.approved", minutes.meeting, actor=actor)
+    if not minutes.adjustments.filter(approved_at__isnull=True).exists():
+        publish_minutes(minutes=minutes, actor=actor)
+        return True
+    return False
+
+
+@transaction.atomic
+def publish_minutes(*, minutes: Minutes, actor) -> int:
+    minutes.status = Minutes.Status.PUBLISHED
+    minutes.published_at = timezone.now()
+    minutes.save(update_fields=["status", "published_at", "updated_at"])
+    meeting = minutes.meeting
+    audit.record("minutes.published", meeting, actor=actor)
+    invalidate_public_pages_on_commit()
+    emails = []
+    for invitation in meeting.invitations.select_related("user"):
+        emails.append(
+            templated_email(
+                to=invitation.email,
+                name="forums/emails/minutes_published",
+                context={"meeting": meeting, "site_url": settings.SITE_URL},
+                language=language_of(invitation),
+                dedupe_key=f"minutes:{minutes.pk}:{invitation.email}",
+            )
+        )
+    queue_emails(emails)
+    return len(emails)
+
+
+@transaction.atomic
+def save_minutes(*, form, actor) -> Minutes:
+    """Save the minutes' text or file; publishing or review is a separate step."""
+    if not form.instance.meeting.has_started():
+        raise NotStarted
+    minutes = form.save()
+    audit.record("minutes.saved", minutes.meeting, actor=actor, changes=_form_changes(form))
+    return minutes
+
+
+def _form_changes(form) -> dict:
+    return {
+        name: [audit.jsonable(form.initial.get(name)), audit.jsonable(form.cleaned_data.get(name))]
+        for name in form.changed_data
+        if name in form.cleaned_data and name != "file"
+    }

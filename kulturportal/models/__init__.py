@@ -1,0 +1,76 @@
+"""The shared core's models, a module per topic; every name is importable from here."""
+
+from kulturportal.models.audit import (
+    AUDIT_ACTION_LABELS,
+    AUDIT_DETAIL_LABELS,
+    AuditEntry,
+    AuditEntryQuerySet,
+)
+from kulturportal.models.base import TimestampedModel
+from kulturportal.models.documents import ExportFile, RenderedDocument
+from kulturportal.models.organisations import (
+    BodyMembership,
+    MembershipRequest,
+    Organisation,
+    OrganisationKind,
+    OrganisationQuerySet,
+)
+from kulturportal.models.outbox import (
+    InboundEmail,
+    OutgoingAttachment,
+    OutgoingEmail,
+    OutgoingEmailQuerySet,
+)
+from kulturportal.models.people import (
+    ROLE_SCOPE_CONDITION,
+    Role,
+    RoleAssignment,
+    RoleAssignmentQuerySet,
+    RoleInvitation,
+    RoleInvitationQuerySet,
+    User,
+    UserManager,
+)
+from kulturportal.models.places import (
+    ACTIVITY_AREA_CODES,
+    ACTIVITY_AREAS,
+    ActivityArea,
+    Municipality,
+    MunicipalityQuerySet,
+    SubRegion,
+)
+from kulturportal.models.reminders import DailyReminder
+
+__all__ = [
+    "ACTIVITY_AREAS",
+    "ACTIVITY_AREA_CODES",
+    "AUDIT_ACTION_LABELS",
+    "AUDIT_DETAIL_LABELS",
+    "ROLE_SCOPE_CONDITION",
+    "ActivityArea",
+    "AuditEntry",
+    "AuditEntryQuerySet",
+    "BodyMembership",
+    "DailyReminder",
+    "ExportFile",
+    "InboundEmail",
+    "MembershipRequest",
+    "Municipality",
+    "MunicipalityQuerySet",
+    "Organisation",
+    "OrganisationKind",
+    "OrganisationQuerySet",
+    "OutgoingAttachment",
+    "OutgoingEmail",
+    "OutgoingEmailQuerySet",
+    "RenderedDocument",
+    "Role",
+    "RoleAssignment",
+    "RoleAssignmentQuerySet",
+    "RoleInvitation",
+    "RoleInvitationQuerySet",
+    "SubRegion",
+    "TimestampedModel",
+    "User",
+    "UserManager",
+]

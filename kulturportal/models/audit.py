@@ -1,0 +1,110 @@
+"""The audit log's entries (kulturportal/audit.py writes them)."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+
+def _readable(value):
+    """An ISO date-time from the log, shown as people read it: 10 februari 2027, 09.30."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return _("ja") if value else _("nej")
+    moment = parse_datetime(value) if isinstance(value, str) and "T" in value else None
+    if moment is None:
+        return value
+    return date_format(timezone.localtime(moment), "j F Y, H.i")
+
+
+# Action code → what the history pages call it; filled by kulturportal.audit.register_actions.
+AUDIT_ACTION_LABELS: dict[str, str] = {}
+# Detail key → its label on the history pages; keys without one are kept but not shown.
+AUDIT_DETAIL_LABELS: dict[str, str] = {}
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def about(self, obj):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        ).select_related("actor")
+
+
+class AuditEntry(models.Model):
+    """One thing someone did, appended by the service that did it; never changed or deleted.
+
+    `changes` maps each changed field to [before, after]; `details` holds what is not a field
+    (how many invitations went out, which file was uploaded).
+    """
+
+    created_at = models.DateTimeField(_("tid"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vem"),
+    )
+    # Kept when the person's account is deleted, so the record still says who it was.
+    actor_label = models.CharField(_("vem (text)"), max_length=300, blank=True)
+    action = models.CharField(_("händelse"), max_length=60, db_index=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, verbose_name=_("typ")
+    )
+    object_id = models.CharField(_("id"), max_length=64)
+    object_repr = models.CharField(_("vad"), max_length=300)
+    changes = models.JSONField(_("ändringar"), default=dict, blank=True)
+    details = models.JSONField(_("detaljer"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP-adress"), null=True, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"])]
+        verbose_name = _("händelse i loggen")
+        verbose_name_plural = _("händelselogg")
+
+    def __str__(self):
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label}: {self.action} {self.object_repr}"
+        )
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit entries are append-only.")
+
+    def get_action_label(self) -> str:
+        return str(AUDIT_ACTION_LABELS.get(self.action, self.action))
+
+    def detail_rows(self) -> list[tuple[str, object]]:
+        """(label, value) of the details worth showing: no empty counts, no False flags."""
+        rows = []
+        for key, value in self.details.items():
+            label = AUDIT_DETAIL_LABELS.get(key)
+            if label is None or value in (False, None, 0, "", []):
+                continue
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+            rows.append((str(label), "" if value is True else shown))
+        return rows
+
+    def change_rows(self) -> list[tuple[str, object, object]]:
+        """(field label, before, after) for the history pages."""
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        rows = []
+        for name, (before, after) in self.changes.items():
+            try:
+                label = str(model._meta.get_field(name).verbose_name) if model else name
+            except Exception:
+                label = name
+            rows.append((label, _readable(before), _readable(after)))
+        return rows
