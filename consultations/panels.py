@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from consultations import services
 from consultations.models import Disposition, Response, Round
@@ -83,6 +84,7 @@ def officials_links(request) -> dict | None:
 
 
 def register() -> None:
+    panels.register_link(_("Samråd"), "consultations:round_list", order=40)
     panels.register(panels.HOME, "consultations/panels/home.html", open_rounds, order=15)
     panels.register(panels.MY_PAGE, "consultations/panels/my_page.html", my_responses, order=8)
     panels.register(

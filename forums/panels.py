@@ -2,6 +2,7 @@
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from forums.models import Invitation, Meeting, Network
 from kulturportal import panels
@@ -49,6 +50,8 @@ def suggested_networks(request, plan, matrix) -> dict | None:
 
 
 def register() -> None:
+    panels.register_link(_("Överläggningar"), "forums:meeting_list", order=20)
+    panels.register_link(_("Nätverk"), "forums:network_list", order=60, logged_in=True)
     panels.register(panels.HOME, "forums/panels/home.html", upcoming_public_meetings, order=10)
     panels.register(
         panels.MUNICIPALITY, "forums/panels/municipality.html", municipality_meetings, order=10

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.forms.utils import ErrorDict, ErrorList
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,7 +42,7 @@ from forums.models import (
 )
 from kulturplan.models import CulturePlan
 from kulturplan.overview import SHARED_FROM, matrix
-from kulturportal import exports
+from kulturportal import exports, uploads
 from kulturportal.caching import personal_page, public_page, uncacheable
 from kulturportal.models import AuditEntry, Municipality, OutgoingEmail
 from kulturportal.rules import may
@@ -155,10 +155,9 @@ def meeting_detail(request, pk):
 def document_download(request, pk, document_pk):
     meeting = _meeting_for_viewer(request, pk)
     document = get_object_or_404(MeetingDocument, pk=document_pk, meeting=meeting)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.file.name.rsplit("/", 1)[-1],
+    return uploads.serve(
+        document.file,
+        filename=uploads.stored_name(document.file),
         content_type=document.content_type,
     )
 
@@ -167,12 +166,11 @@ def document_download(request, pk, document_pk):
 def minutes_file(request, pk):
     meeting = _meeting_for_viewer(request, pk)
     minutes = get_object_or_404(Minutes, meeting=meeting, status=Minutes.Status.PUBLISHED)
-    if not minutes.file:
-        raise Http404
-    return FileResponse(
-        minutes.file.open("rb"),
-        content_type="application/pdf",
+    return uploads.serve(
+        minutes.file,
         filename=f"minnesanteckningar-{meeting.pk}.pdf",
+        content_type="application/pdf",
+        inline=True,
     )
 
 

@@ -1,5 +1,7 @@
 """What the plan shows on the pages the core gathers (kulturportal.panels)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from kulturplan.models import CulturePlan, Registration, RegistrationWindow, SubmittedPriority
 from kulturportal import panels
 from kulturportal.models import Role
@@ -67,6 +69,7 @@ def officials_links(request) -> dict | None:
 
 
 def register() -> None:
+    panels.register_link(_("Kulturplan"), "kulturplan:plan_current", order=30)
     panels.register(panels.HOME, "kulturplan/panels/home.html", current_plan, order=20)
     panels.register(
         panels.MUNICIPALITY,

@@ -8,8 +8,11 @@ class KulturportalConfig(AppConfig):
 
     def ready(self):
         # Imported for their tasks, which a worker must know (kulturportal/tasks.py).
-        from kulturportal import background_exports, collation, emails, pdf  # noqa: F401
+        from kulturportal import background_exports, collation, emails, panels, pdf  # noqa: F401
         from kulturportal.organisations import panels as organisation_panels
 
         collation.connect()
         organisation_panels.register()
+        panels.register_link(_("Start"), "home", order=10)
+        panels.register_link(_("Kommuner"), "municipality_list", order=50)
+        panels.register_link(_("Min sida"), "my_page", order=90, logged_in=True)

@@ -7,12 +7,12 @@ never sees them, as it serves anonymous visitors only.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from kulturportal import background_exports
+from kulturportal import background_exports, uploads
 from kulturportal.models import ExportFile
 
 Status = ExportFile.Status
@@ -53,15 +53,10 @@ def export_progress(request, token):
 @require_safe
 def export_download(request, token):
     export = _own_export(request, token)
-    if export.status != Status.DONE or not export.file:
+    if export.status != Status.DONE:
         raise Http404
-    try:
-        handle = export.file.open("rb")
-    except OSError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
+    return uploads.serve(
+        export.file,
         filename=export.filename,
         content_type=background_exports.CONTENT_TYPES.get(
             export.format, "application/octet-stream"

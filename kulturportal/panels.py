@@ -1,5 +1,6 @@
 """Pages that gather several areas (the start page, a municipality, Min sida) show panels
-that the feature apps contribute, so the core names no app.
+that the feature apps contribute, and the main menu shows the links they contribute, so the
+core names no app (in code or in a template).
 
 Each app registers its panels from its AppConfig.ready(); a page asks for its panels and
 includes each panel's template with the context the panel computed (`panel.x` in the
@@ -9,6 +10,8 @@ not for this person).
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.urls import reverse
 
 HOME = "home"
 MUNICIPALITY = "municipality"
@@ -45,3 +48,47 @@ def for_page(page: str, request, **kwargs) -> list[Shown]:
         if context is not None:
             shown.append(Shown(panel.template, context))
     return shown
+
+
+# --- The main menu ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    label: str  # lazy: translated when the page is drawn
+    url_name: str  # the URL's name, with its app's namespace
+    order: int
+    logged_in: bool = False  # shown only to a person who is logged in
+
+
+_menu: list[MenuLink] = []
+
+
+def register_link(label, url_name: str, *, order: int, logged_in: bool = False) -> None:
+    """Add a link to the main menu, from an app's AppConfig.ready(): its label, the URL's
+    name and its place (the start page is 10, Min sida 90)."""
+    _menu.append(MenuLink(label, url_name, order, logged_in))
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url: str
+    current: bool
+
+
+def menu(request) -> list[MenuItem]:
+    """The main menu for this request: its links in order, the page's own marked current."""
+    logged_in = request.user.is_authenticated
+    match = getattr(request, "resolver_match", None)
+    here = match.view_name if match else ""
+    return [
+        MenuItem(str(link.label), reverse(link.url_name), link.url_name == here)
+        for link in sorted(_menu, key=lambda link: link.order)
+        if logged_in or not link.logged_in
+    ]
+
+
+def menu_context(request) -> dict:
+    """A context processor: `menu` on every page (templates/base.html draws it)."""
+    return {"menu": menu(request)}

@@ -1,4 +1,5 @@
-"""Every uploaded file goes through here: type by content, size, and a safe stored name.
+"""Every uploaded file goes through here: type by content, size, and a safe stored name;
+and every stored file goes out through here (serve), after the view's permission check.
 
 The type is read from the file's first bytes (filetype), never from its name or the
 browser's Content-Type. The stored name is the original stem, slugified, with the
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 import filetype
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -81,3 +83,23 @@ def safe_name(original: str, extension: str) -> str:
     stem = original.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     stem = stem.rsplit(".", 1)[0] if "." in stem.lstrip(".") else stem
     return f"{slugify(stem)[:80] or 'dokument'}.{extension}"
+
+
+def serve(file, *, filename: str, content_type: str, inline: bool = False) -> FileResponse:
+    """A stored file, for a person the view has checked may have it: as an attachment (a
+    PDF to read in the browser `inline`), never sniffed into a page (SecurityMiddleware
+    sends nosniff), 404 when the file is gone from storage."""
+    if not file:
+        raise Http404
+    try:
+        handle = file.open("rb")
+    except OSError:
+        raise Http404 from None
+    return FileResponse(
+        handle, as_attachment=not inline, filename=filename, content_type=content_type
+    )
+
+
+def stored_name(file) -> str:
+    """The name a file is stored under, without its folders."""
+    return file.name.rsplit("/", 1)[-1]

@@ -4,7 +4,7 @@ report."""
 from collections import defaultdict
 
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -17,6 +17,7 @@ from consultations.models import (
 )
 from consultations.views.access import round_or_404
 from kulturportal import pdf as pdf_documents
+from kulturportal import uploads
 from kulturportal.caching import public_page
 from kulturportal.rules import may
 
@@ -63,10 +64,9 @@ def round_detail(request, slug):
 @require_safe
 def round_document(request, slug, pk):
     document_ = get_object_or_404(RoundDocument, pk=pk, round__slug=slug)
-    return FileResponse(
-        document_.file.open("rb"),
-        as_attachment=True,
-        filename=document_.file.name.rsplit("/", 1)[-1],
+    return uploads.serve(
+        document_.file,
+        filename=uploads.stored_name(document_.file),
         content_type=document_.content_type,
     )
 

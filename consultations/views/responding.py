@@ -4,7 +4,7 @@ withdrawal."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -20,6 +20,7 @@ from consultations.models import (
     text_hash,
 )
 from consultations.views.access import respondent_or_404, response_of, round_or_404
+from kulturportal import uploads
 from kulturportal.rules import may
 
 
@@ -272,9 +273,6 @@ def attachment_download(request, pk):
         or may(request.user, "consultations.answer_for", respondent)
     ):
         raise Http404
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.filename,
-        content_type=attachment.content_type,
+    return uploads.serve(
+        attachment.file, filename=attachment.filename, content_type=attachment.content_type
     )
