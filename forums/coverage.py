@@ -1,6 +1,6 @@
 """Who is missing: the municipalities an audience rule aims at that it reaches nobody in.
 (The municipalities where nobody has answered yet come with the replies page's other
-figures, forums.views._reply_summary.)
+figures, forums.views.replies._reply_summary.)
 
 A few queries however many rules, people and invitations there are: the municipalities,
 the rules with their sub-regions and institutions, and the municipal roles in force.

@@ -15,7 +15,7 @@ passed and gives back ExportRows:
     # forums/apps.py, in ready():
     background_exports.register("forums.replies", reply_rows)
 
-    # forums/views.py:
+    # forums/views/replies.py:
     export = background_exports.start(
         user=request.user, builder="forums.replies", params={"meeting": meeting.pk},
         fmt="xlsx", filename=f"svar-{meeting.pk}.xlsx", title=meeting.title,
