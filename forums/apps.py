@@ -12,3 +12,6 @@ class ForumsConfig(AppConfig):
 
         panels.register()
         inbound.register()
+        from forums import search
+
+        search.register()

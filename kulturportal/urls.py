@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kulturportal import views
+from kulturportal.search import views as search_views
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Kulturportalen"
@@ -26,6 +27,7 @@ urlpatterns = i18n_patterns(
     path("", include("forums.urls")),
     path("", include("kulturplan.urls")),
     path("", include("consultations.urls")),
+    path("sok/", search_views.search_page, name="search"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("personuppgifter/", views.privacy, name="privacy"),
     path("admin/", admin.site.urls),

@@ -10,6 +10,7 @@ from consultations.models import (
     Round,
     RoundDocument,
 )
+from kulturportal import search
 from kulturportal import audit, uploads
 from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.models import (
@@ -65,6 +66,7 @@ def create_round(*, round: Round, addressed: list[Organisation] | None = None, a
     round.addressed_organisations.set(addressed or [])
     audit.record("round.created", round, actor=actor, changes=_round_changes({}, round))
     invalidate_public_pages_on_commit()
+    search.reindex_on_commit(round)
     return round
 
 
@@ -81,6 +83,7 @@ def save_round(
         round.addressed_organisations.set(addressed)
     audit.record("round.changed", round, actor=actor, changes=_round_changes(before, round))
     invalidate_public_pages_on_commit()
+    search.reindex_on_commit(round)
     return round
 
 
@@ -118,6 +121,7 @@ def save_question(*, question: Question, actor) -> Question:
         details={"question": question.text, "kind": question.kind},
     )
     invalidate_public_pages_on_commit()
+    search.reindex_on_commit(question)
     return question
 
 
@@ -133,3 +137,4 @@ def delete_question(*, question: Question, actor) -> None:
     )
     question.delete()
     invalidate_public_pages_on_commit()
+    search.reindex_on_commit(question.round)

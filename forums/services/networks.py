@@ -10,6 +10,7 @@ from forums.models import (
     Network,
     NetworkMembership,
 )
+from kulturportal import search
 from kulturportal import audit
 from kulturportal.models import (
     Role,
@@ -77,6 +78,7 @@ def create_thematic_network(*, area, municipalities, actor) -> Network:
             "municipalities": sorted(m.name for m in municipalities),
         },
     )
+    search.reindex_on_commit(network)
     return network
 
 

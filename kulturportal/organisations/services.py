@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from kulturportal import search
 from kulturportal import audit
 from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.emails import queue_emails, templated_email
@@ -177,6 +178,7 @@ def register_organisation(
         actor=actor,
     )
     invalidate_public_pages_on_commit()  # a hosted institution shows on its municipality's page
+    search.reindex_on_commit(organisation)
     return organisation
 
 
