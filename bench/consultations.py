@@ -32,6 +32,9 @@ from pathlib import Path
 
 import django
 
+from bench import servers
+from bench.pages import biggest_round
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench"
 MEDIA = WORK / "media"
@@ -65,22 +68,6 @@ def _setup() -> None:
 
 
 # --- The export -------------------------------------------------------------------------------
-
-
-def biggest_round():
-    """The volume round with the most responses. Needs Django set up."""
-    from django.db.models import Count
-
-    from consultations.models import Round
-    from consultations.volume import volume_rounds
-
-    round = (
-        volume_rounds().annotate(n=Count("responses")).order_by("-n", "slug").first()
-        or Round.objects.annotate(n=Count("responses")).order_by("-n", "slug").first()
-    )
-    if round is None:
-        raise SystemExit("No consultation round in the database: did seed_volume run?")
-    return round
 
 
 def export() -> dict:
@@ -237,9 +224,7 @@ def deadline() -> dict:
 
 
 def _gunicorn():
-    from bench import run
-
-    return run.gunicorn(os.environ.copy(), "deadline", workers=DEADLINE_WORKERS)
+    return servers.gunicorn(os.environ.copy(), "deadline", workers=DEADLINE_WORKERS)
 
 
 def _gunicorn_pids(port: int) -> set[int]:

@@ -61,8 +61,6 @@ def resolve(path: str) -> str:
     if BIGGEST_PLAN in path:
         return path.replace(BIGGEST_PLAN, _biggest_plan())
     if BIGGEST_ROUND in path:
-        from bench.consultations import biggest_round
-
         return path.replace(BIGGEST_ROUND, biggest_round().slug)
     return path
 
@@ -123,3 +121,19 @@ def invitations(path: str) -> int:
 
     pk = int(path.split("/overlaggningar/", 1)[1].split("/", 1)[0])
     return Invitation.objects.filter(meeting_id=pk).count()
+
+
+def biggest_round():
+    """The volume round with the most responses. Needs Django set up."""
+    from django.db.models import Count
+
+    from consultations.models import Round
+    from consultations.volume import volume_rounds
+
+    round = (
+        volume_rounds().annotate(n=Count("responses")).order_by("-n", "slug").first()
+        or Round.objects.annotate(n=Count("responses")).order_by("-n", "slug").first()
+    )
+    if round is None:
+        raise SystemExit("No consultation round in the database: did seed_volume run?")
+    return round

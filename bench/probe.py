@@ -76,7 +76,7 @@ def _probe(client, path: str) -> dict:
     # The process remembers the public pages' generation for a second: after the clear it
     # would store the cold page under a generation the cache no longer has, and a warm
     # request a second later (a big page takes that long) would miss it and count a render.
-    caching._memo.update(generation=None, read_at=0.0)
+    caching.forget_generation()
     status, cold = _count(client, path)
     for _ in range(WARM_REQUESTS):
         status, warm = _count(client, path)

@@ -13,7 +13,6 @@ export at both scales, the deadline day) and rewrites only that section of bench
 (raw figures in var/bench/consultations.json).
 """
 
-import http.client
 import json
 import os
 import platform
@@ -21,11 +20,8 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -34,6 +30,7 @@ sys.path.insert(0, str(ROOT))  # so `python bench/run.py` finds the bench packag
 
 from bench import report  # noqa: E402
 from bench.pages import BASELINE, CONSULTATION_PAGES, PAGES  # noqa: E402
+from bench.servers import HOST, WORK, gunicorn, status  # noqa: E402
 
 SCALES = [1, 10]
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -41,7 +38,6 @@ WARMUP_SECONDS = 2
 CONNECTIONS = 8
 THREADS = 2
 WORKERS = 2
-HOST = "127.0.0.1"
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
 DATABASE = "kulturportal_bench"
 REDIS_URL = "redis://127.0.0.1:6379/2"
@@ -51,7 +47,6 @@ DEADLINE = int(os.environ.get("BENCH_DEADLINE", "50"))
 ONLY = os.environ.get("BENCH_ONLY", "")  # "consultations": that part alone
 if ONLY not in ("", "consultations"):
     raise SystemExit(f"BENCH_ONLY={ONLY!r}: only 'consultations' is known")
-WORK = ROOT / "var" / "bench"  # logs and the probe's output
 RESULTS = ROOT / "bench" / "results.json"
 
 
@@ -331,72 +326,6 @@ def _flush_redis() -> None:
 
 
 # --- gunicorn and wrk --------------------------------------------------------------------------
-
-
-@contextmanager
-def gunicorn(env: dict, scale: int | str, *, workers: int = WORKERS):
-    """gunicorn on a free port, stopped however the block ends."""
-    port = _free_port()
-    name = f"scale-{scale}" if isinstance(scale, int) else scale
-    log = (WORK / f"gunicorn-{name}.log").open("w")
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "kulturportal.wsgi:application",
-        f"--bind={HOST}:{port}",
-        f"--workers={workers}",
-        "--log-level=warning",
-    ]
-    # Its own process group, so stopping it takes the workers along.
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
-    )
-    try:
-        _wait_until_up(server, port)
-        yield port
-    finally:
-        _stop(server)
-        log.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_up(server: subprocess.Popen, port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn stopped at start; see {WORK}/gunicorn-*.log")
-        try:
-            if status(port, BASELINE.path) == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer within 30 s")
-
-
-def _stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.terminate()  # the arbiter stops its workers gracefully
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-
-
-def status(port: int, path: str, cookie: str | None = None) -> int:
-    connection = http.client.HTTPConnection(HOST, port, timeout=10)
-    try:
-        connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-        return connection.getresponse().status
-    finally:
-        connection.close()
 
 
 def load(port: int, path: str, cookie: str | None) -> dict:

@@ -20,9 +20,15 @@ from icalendar import (
     vCalAddress,
     vText,
 )
-from icalendar.parser import Contentline
 
 from forums.models import Invitation
+from kulturportal.merging import (
+    STAND_IN_ATTENDEE,
+    STAND_IN_SEQUENCE,
+    STAND_IN_UID,
+    STAND_IN_URL,
+    CalendarMerge,
+)
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 PRODID = "-//Region Skåne//Kulturportalen//SV"
@@ -48,24 +54,17 @@ def invitation_calendar(invitation, *, method: str, language: str = "sv") -> str
 
 def invitation_calendars(invitations, *, method: str, languages: list[str]) -> list[str]:
     """Each invitee's calendar. Those whose events differ only in their own lines (UID,
-    SEQUENCE, the link to their reply page, the ATTENDEE) share one rendering, given each
-    one's own lines folded as icalendar folds them: building the event was most of what
-    a meeting sent to thousands cost."""
-    shared: dict[tuple, list[str]] = {}
+    SEQUENCE, the link to their reply page, the ATTENDEE) share one rendering
+    (kulturportal/merging.py, CalendarMerge): building the event was most of what a meeting
+    sent to thousands cost."""
+    shared: dict[tuple, CalendarMerge] = {}
     calendars = []
     for invitation, language in zip(invitations, languages, strict=True):
         key = (language, *_shape(invitation, method))
         if key not in shared:
-            shared[key] = _shared_lines(invitation, method, language)
+            shared[key] = _shared(invitation, method, language)
         calendars.append(_own(shared[key], invitation, language))
     return calendars
-
-
-# What stands in for one invitee's own values in a shared rendering.
-OWN_UID = "own-uid@calendar-merge.invalid"
-OWN_SEQUENCE = 987654321
-OWN_URL = "https://calendar-merge.invalid/own-reply-page"
-OWN_ATTENDEE = "mailto:own-attendee@calendar-merge.invalid"
 
 
 def _shape(invitation, method: str) -> tuple:
@@ -74,47 +73,61 @@ def _shape(invitation, method: str) -> tuple:
     return (provisional, session)
 
 
-def _shared_lines(invitation, method: str, language: str) -> list[str]:
-    """The calendar with stand-ins for the invitee's own values, one unfolded line each."""
+def _shared(invitation, method: str, language: str) -> CalendarMerge:
+    """The calendar with the merge's stand-ins for the invitee's own values."""
+    return CalendarMerge(
+        _build(
+            invitation,
+            method,
+            language,
+            uid=STAND_IN_UID,
+            sequence=STAND_IN_SEQUENCE,
+            url=STAND_IN_URL,
+            attendee=vCalAddress(STAND_IN_ATTENDEE),
+        )
+    )
+
+
+def _own(merge: CalendarMerge, invitation, language: str) -> str:
+    return merge.fill(**_own_values(invitation, language))
+
+
+def unmerged_calendar(invitation, *, method: str, language: str = "sv") -> str:
+    """This person's calendar built whole, without the merge: what the merge must equal
+    (tests/forums/test_calendar_merge.py holds the two side by side)."""
+    return (
+        _build(invitation, method, language, **_own_values(invitation, language)).to_ical().decode()
+    )
+
+
+def _own_values(invitation, language: str) -> dict:
+    with translation.override(language):
+        # The personal reply page: it opens for every invitee, a non-public meeting's page not.
+        url = settings.SITE_URL + invitation.reply_path()
+    return {
+        "uid": invitation.calendar_uid,
+        "sequence": invitation.calendar_sequence,
+        "url": url,
+        "attendee": _attendee(invitation),
+    }
+
+
+def _build(invitation, method: str, language: str, *, uid, sequence, url, attendee) -> Calendar:
     meeting = invitation.meeting
     calendar = _calendar(method)
     provisional, session = _shape(invitation, method)
     with translation.override(language):
         event = _event(
-            meeting,
-            uid=OWN_UID,
-            sequence=OWN_SEQUENCE,
-            session=session,
-            url=OWN_URL,
-            provisional=provisional,
+            meeting, uid=uid, sequence=sequence, session=session, url=url, provisional=provisional
         )
     event.add("organizer", _organizer())
-    event.add("attendee", vCalAddress(OWN_ATTENDEE))
+    event.add("attendee", attendee)
     if method == "CANCEL":
         event.add("status", "CANCELLED")
     else:
         event.add("status", "TENTATIVE" if provisional else "CONFIRMED")
     calendar.add_component(event)
-    return calendar.to_ical().decode().replace("\r\n ", "").split("\r\n")
-
-
-def _own(lines: list[str], invitation, language: str) -> str:
-    with translation.override(language):
-        # The personal reply page: it opens for every invitee, a non-public meeting's page not.
-        url = settings.SITE_URL + invitation.reply_path()
-    attendee = _attendee(invitation)
-    folded = []
-    for line in lines:
-        if line.startswith("ATTENDEE") and OWN_ATTENDEE in line:
-            line = Contentline.from_parts("ATTENDEE", attendee.params, attendee)
-        elif line == f"SEQUENCE:{OWN_SEQUENCE}":
-            line = f"SEQUENCE:{invitation.calendar_sequence}"
-        elif line == f"UID:{OWN_UID}":
-            line = f"UID:{invitation.calendar_uid}"
-        elif OWN_URL in line:  # the URL, and the description's link to the reply page
-            line = line.replace(OWN_URL, url)
-        folded.append(Contentline(line).to_ical().decode() if line else line)
-    return "\r\n".join(folded)
+    return calendar
 
 
 def feed_calendar(meetings, *, name: str) -> str:

@@ -186,6 +186,12 @@ def _generation() -> int:
     return _memo["generation"]
 
 
+def forget_generation() -> None:
+    """Forget the remembered generation, so the next page reads it from the cache: for
+    tests and the bench once they have emptied the cache."""
+    _memo.update(generation=None, read_at=0.0)
+
+
 def _fresh_generation() -> int:
     return time.time_ns() // 1000
 

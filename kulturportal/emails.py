@@ -16,7 +16,6 @@ kill leaves one e-mail at most to go twice (bench/fanout.py measures it).
 """
 
 import logging
-import secrets
 import smtplib
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -28,8 +27,8 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection as database
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.html import escape
 
+from kulturportal.merging import finish
 from kulturportal.models import OutgoingAttachment, OutgoingEmail
 from kulturportal.tasks import task
 
@@ -41,6 +40,13 @@ SENDING_ERRORS = OSError
 
 
 def render_email(name: str, context: dict, language: str = "sv") -> tuple[str, str, str]:
+    """Subject, text and HTML of the e-mail `name` in `language`, as it is stored."""
+    return finish(*render_unfinished(name, context, language))
+
+
+def render_unfinished(name: str, context: dict, language: str = "sv") -> tuple[str, str, str]:
+    """The three templates as they render, before finish(): what a MailMerge fills
+    (kulturportal/merging.py)."""
     # Every e-mail's footer names the sender (templates/emails/base.*): no caller passes it.
     context = {
         "sender": {"name": settings.EMAIL_SENDER_NAME, "contact": settings.EMAIL_CONTACT_ADDRESS},
@@ -51,34 +57,7 @@ def render_email(name: str, context: dict, language: str = "sv") -> tuple[str, s
         subject = render_to_string(f"{name}_subject.txt", context, using="text")
         text = render_to_string(f"{name}.txt", context, using="text")
         html = render_to_string(f"{name}.html", context)
-    return " ".join(subject.split()), text.strip(), html.strip()
-
-
-class MailMerge:
-    """One rendering for many recipients whose e-mails differ only in a few plain values
-    (a name, a link): the templates are rendered once with a placeholder for each value,
-    and each recipient's values are put in, raw in the subject and text and escaped in
-    the HTML, exactly as rendering them would have. Rendering is most of what an e-mail
-    costs; a meeting sent to thousands renders a handful of times.
-
-    A placeholder is letters and digits only, so escaping leaves it as it is; a template
-    that filters such a value (|upper, |truncatechars) must not be merged."""
-
-    def __init__(self, *names: str):
-        salt = secrets.token_hex(6)
-        self.placeholders = {name: f"mailmerge{salt}{name.replace('_', '')}" for name in names}
-
-    def __getitem__(self, name: str) -> str:
-        return self.placeholders[name]
-
-    def fill(self, rendered: tuple[str, str, str], values: dict) -> tuple[str, str, str]:
-        subject, text, html = rendered
-        for name, placeholder in self.placeholders.items():
-            value = str(values[name])
-            subject = subject.replace(placeholder, value)
-            text = text.replace(placeholder, value)
-            html = html.replace(placeholder, escape(value))
-        return subject, text, html
+    return subject, text, html
 
 
 def queue_email(*, to: str, subject: str, body_text: str, **fields) -> OutgoingEmail:

@@ -8,13 +8,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kulturportal.models import Role
-
-
-def open_before_mfa(view):
-    """Mark a view an official may reach before setting up two-step verification."""
-    view.open_before_mfa = True
-    return view
+from kulturportal.health import healthz
+from kulturportal.mfa import is_open_before_mfa, must_use_mfa
 
 
 class RequireMfaForOfficialsMiddleware:
@@ -35,7 +30,7 @@ class RequireMfaForOfficialsMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not settings.MFA_REQUIRED_FOR_OFFICIALS or not request.user.is_authenticated:
             return None
-        if _is_open_before_mfa(view_func) or not must_use_mfa(request.user):
+        if is_open_before_mfa(view_func) or not must_use_mfa(request.user):
             return None
         if Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
             return None
@@ -56,15 +51,6 @@ def _warn_once(request, text) -> None:
     pending.used = False  # looking at the messages must not use them up
     if not already:
         messages.warning(request, text)
-
-
-def must_use_mfa(user) -> bool:
-    return user.is_staff or user.has_role(Role.REGIONAL_OFFICIAL)
-
-
-def _is_open_before_mfa(view_func) -> bool:
-    module = getattr(view_func, "__module__", "") or ""
-    return module.startswith("allauth.") or getattr(view_func, "open_before_mfa", False)
 
 
 class RefreshSessionMiddleware:
@@ -101,8 +87,6 @@ class HealthCheckMiddleware:
 
     def __call__(self, request):
         if request.path_info == "/healthz" and request.method in ("GET", "HEAD"):
-            from kulturportal.views import healthz
-
             return healthz(request)
         return self.get_response(request)
 

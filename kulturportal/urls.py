@@ -3,7 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from kulturportal import views
+from kulturportal import health, views
 from kulturportal.search import views as search_views
 
 admin.site.login = secure_admin_login(admin.site.login)
@@ -34,5 +34,5 @@ urlpatterns = i18n_patterns(
     prefix_default_language=False,
 )
 urlpatterns += [
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
 ]

@@ -1,14 +1,12 @@
 import json
 
-import redis
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import connections
 from django.db.models import Prefetch
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from kulturportal import panels, services
 from kulturportal.caching import personal_page, public_page
 from kulturportal.forms import AcceptInvitationForm, DeleteAccountForm, RoleInvitationForm
-from kulturportal.middleware import open_before_mfa
+from kulturportal.mfa import open_before_mfa
 from kulturportal.models import (
     Municipality,
     Role,
@@ -206,37 +204,6 @@ def accessibility(request):
 @public_page
 def privacy(request):
     return render(request, "kulturportal/privacy.html")
-
-
-@open_before_mfa
-@require_safe
-@never_cache
-def healthz(request):
-    checks = {"database": _database_ok(), "broker": _broker_ok()}
-    status = 200 if all(checks.values()) else 503
-    body = {name: "ok" if ok else "down" for name, ok in checks.items()}
-    return JsonResponse(body, status=status)
-
-
-def _database_ok() -> bool:
-    try:
-        with connections["default"].cursor() as cursor:
-            cursor.execute("SELECT 1")
-        return True
-    except Exception:
-        return False
-
-
-def _broker_ok() -> bool:
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return True  # Tasks run in-process: there is no broker to reach.
-    try:
-        client = redis.Redis.from_url(
-            settings.CELERY_BROKER_URL, socket_connect_timeout=1, socket_timeout=1
-        )
-        return bool(client.ping())
-    except redis.RedisError:
-        return False
 
 
 @login_required

@@ -20,13 +20,8 @@ from forums.models import (
 )
 from forums.services.audience import Recipient
 from kulturportal import audit
-from kulturportal.emails import (
-    MailMerge,
-    batches,
-    deliver_batch,
-    queue_emails,
-    render_email,
-)
+from kulturportal.emails import batches, deliver_batch, queue_emails, render_unfinished
+from kulturportal.merging import MailMerge
 from kulturportal.models import (
     OutgoingEmail,
     User,
@@ -208,7 +203,7 @@ def _invitation_emails(
             stand_in = copy(invitation)
             stand_in.name = merge["name"] if invitation.name else ""
             told = [*(changes or []), *changes_for(invitation, session_changes or {})]
-            rendered[key] = render_email(
+            rendered[key] = render_unfinished(
                 name,
                 {
                     **context,

@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
                 "ordering": ["-sent_at"],
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("content_type", "object_id", "sent_on"), name="one_reminder_a_day"
+                        fields=("content_type", "object_id", "sent_on"), name="one_daily_reminder_per_day"
                     )
                 ],
             },

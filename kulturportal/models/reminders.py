@@ -42,7 +42,7 @@ class DailyReminder(models.Model):
         verbose_name_plural = _("påminnelser")
         constraints = [
             models.UniqueConstraint(
-                fields=["content_type", "object_id", "sent_on"], name="one_reminder_a_day"
+                fields=["content_type", "object_id", "sent_on"], name="one_daily_reminder_per_day"
             ),
         ]
 

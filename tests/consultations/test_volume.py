@@ -174,7 +174,11 @@ def test_published_rounds_have_the_published_text(demo):
     assert not unpublished.filter(published_content__isnull=False).exists()
 
 
-def test_registration_numbers_are_unique_and_gap_free_per_year(demo):
+def test_the_seeder_numbers_its_responses_as_the_service_does(demo):
+    """seed_volume writes registration numbers in bulk, not through submit(): they are
+    unique and gap-free per year, its counters say so, and the service's next number
+    follows them. (The service's own numbering: tests/consultations/test_responding.py, and
+    under concurrent submissions tests/integration/test_consultation_worker.py.)"""
     _seed()
     numbers = list(
         _volume_responses()

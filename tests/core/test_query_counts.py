@@ -131,3 +131,15 @@ def test_home(client, assert_flat_queries):
         assert f">{title}</a>" in html, title
     for sub_region in sub_regions:
         assert f"{sub_region.name} ({sub_region.meeting_town})" in html, sub_region
+
+
+def test_a_count_does_not_depend_on_when_the_generation_was_last_read(count_queries, monkeypatch):
+    """Defect (issue 19): the consultations' public lists once counted 10 queries with 3
+    rows and 8 with 30. A request more than a second after the last one reads the public
+    pages' generation from the cache, and the database cache's savepoints were counted
+    only then: the count depended on how long the first render took."""
+    from kulturportal import caching
+
+    first = count_queries("/")
+    monkeypatch.setattr(caching, "GENERATION_MEMO_SECONDS", -1)  # as if a second had passed
+    assert count_queries("/") == first

@@ -186,9 +186,18 @@ def test_a_cancelled_meeting_stays_in_the_feed_as_cancelled(annual):
     assert str(event["STATUS"]) == "CANCELLED"
 
 
-def test_a_draft_never_reaches_the_feed_even_cancelled(annual):
-    Meeting.objects.filter(pk=annual.pk).update(status=Meeting.Status.CANCELLED)
+def test_a_draft_never_reaches_the_feed_even_cancelled(annual, client):
+    """A draft cancelled before it was sent: not in the feed a calendar subscribes to
+    (issue 19: this test once only asked the queryset, not the feed)."""
+    Meeting.objects.filter(pk=annual.pk).update(
+        status=Meeting.Status.CANCELLED, title="Utkast som aldrig skickades"
+    )
     assert not Meeting.objects.in_feed().exists()
+    feed = client.get(f"/overlaggningar/kalender/{annual.forum_type}.ics")
+    assert feed.status_code == 200
+    calendar = Calendar.from_ical(feed.content)
+    assert calendar.walk("VEVENT") == []
+    assert "Utkast som aldrig skickades" not in feed.content.decode()
 
 
 def test_a_meeting_page_offers_its_own_calendar_file(client, scheduled_annual):

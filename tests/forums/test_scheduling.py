@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from icalendar import Calendar
 
 from forums import services
@@ -17,9 +18,19 @@ def _calendar_of(message):
     return part, Calendar.from_ical(part.get_payload(decode=True))
 
 
-def test_a_draft_notifies_nobody(annual, mailoutbox):
+def test_a_draft_notifies_nobody(annual, send_now, mailoutbox):
+    """Everything that notifies a scheduled meeting's invitees, done to a draft with an
+    audience: an edit of its time and place, the reminders' run within a day of its start.
+    Nobody is invited and no e-mail goes (issue 19: this test once only looked)."""
     assert annual.status == Meeting.Status.DRAFT
+    annual.starts_at = timezone.now() + timedelta(hours=20)
+    annual.ends_at = annual.starts_at + timedelta(hours=2)
+    annual.place = "Dunkers kulturhus"
+    assert send_now(services.update_meeting, meeting=annual, changed={"starts_at", "place"}) == 0
+    assert send_now(services.send_due_reminders, now=timezone.now()) == 0
+    assert annual.audience_rules.exists()
     assert not Invitation.objects.exists() and mailoutbox == []
+    assert not OutgoingEmail.objects.exists()
 
 
 def test_scheduling_invites_every_culture_chief_once(annual, send_now, mailoutbox):
