@@ -263,7 +263,7 @@ class _Postgres:
             cursor.execute(
                 f"SELECT id, ts_headline('swedish', title, q, %s), "  # noqa: S608
                 f"ts_headline('swedish', CASE WHEN body <> '' THEN body ELSE context END, q, %s) "
-                f"FROM {table}, ({self.wide_sql}) AS q WHERE id = ANY(%s)",
+                f"FROM {table}, (SELECT ({self.wide_sql}) AS q) AS query WHERE id = ANY(%s)",
                 [TITLE_OPTIONS, HEADLINE_OPTIONS, *self.wide_params, [r["id"] for r in rows]],
             )
             return {pk: (title, passage) for pk, title, passage in cursor.fetchall()}
