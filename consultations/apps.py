@@ -16,3 +16,6 @@ class ConsultationsConfig(AppConfig):
         from consultations import search
 
         search.register()
+        from consultations import api
+
+        api.register()

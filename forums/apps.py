@@ -15,3 +15,6 @@ class ForumsConfig(AppConfig):
         from forums import search
 
         search.register()
+        from forums import api
+
+        api.register()

@@ -13,3 +13,6 @@ class KulturplanConfig(AppConfig):
         from kulturplan import search
 
         search.register()
+        from kulturplan import api
+
+        api.register()
