@@ -69,9 +69,7 @@ def _meeting_document(meeting: Meeting) -> search.Document:
 
 def invited_to(user):
     """An invitee may open the meeting she is invited to, public or not."""
-    return search.readers_by_id(
-        Invitation.objects.filter(user=user).values("meeting_id")
-    )
+    return search.readers_by_id(Invitation.objects.filter(user=user).values("meeting_id"))
 
 
 def network_documents(ids):
@@ -99,9 +97,7 @@ def network_documents(ids):
 
 
 def member_of(user):
-    return search.readers_by_id(
-        Network.objects.visible_to(user, official=False).values("pk")
-    )
+    return search.readers_by_id(Network.objects.visible_to(user, official=False).values("pk"))
 
 
 def register() -> None:

@@ -30,8 +30,7 @@ from kulturplan.models import (
     Submission,
     SubmittedPriority,
 )
-from kulturportal import search
-from kulturportal import audit
+from kulturportal import audit, search
 from kulturportal.boards import (  # noqa: F401 - the reminder's refusals, for the views
     AlreadyReminded,
     BoardRow,

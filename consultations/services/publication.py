@@ -12,8 +12,7 @@ from consultations.models import (
 )
 from consultations.services.respondents import ANSWERS_FOR_MUNICIPALITY
 from consultations.services.rounds import RoundStillOpen
-from kulturportal import search
-from kulturportal import audit, redaction
+from kulturportal import audit, redaction, search
 from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.models import (
     Role,

@@ -20,8 +20,7 @@ from consultations.models import (
 from consultations.services.numbering import take_registration_number
 from consultations.services.receipts import send_receipts
 from consultations.services.rounds import RoundClosed, RoundNotOpen
-from kulturportal import search
-from kulturportal import audit, uploads
+from kulturportal import audit, search, uploads
 from kulturportal.caching import invalidate_public_pages_on_commit
 
 audit.register_actions(

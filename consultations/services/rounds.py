@@ -10,8 +10,7 @@ from consultations.models import (
     Round,
     RoundDocument,
 )
-from kulturportal import search
-from kulturportal import audit, uploads
+from kulturportal import audit, search, uploads
 from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.models import (
     Organisation,

@@ -12,8 +12,7 @@ from forums.models import (
     Minutes,
 )
 from forums.services.delivery import language_of
-from kulturportal import search
-from kulturportal import audit
+from kulturportal import audit, search
 from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.emails import (
     queue_emails,

@@ -10,8 +10,7 @@ from forums.models import (
     Network,
     NetworkMembership,
 )
-from kulturportal import search
-from kulturportal import audit
+from kulturportal import audit, search
 from kulturportal.models import (
     Role,
     RoleAssignment,

@@ -21,8 +21,7 @@ from forums.models import (
 )
 from forums.services.audience import Recipient, resolve_audience
 from forums.services.delivery import send_version
-from kulturportal import search
-from kulturportal import audit
+from kulturportal import audit, search
 from kulturportal.bulk import insert_rows
 from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.models import (

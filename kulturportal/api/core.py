@@ -258,9 +258,7 @@ def _organisation(request, organisation: Organisation) -> dict:
 
 class OrganisationFilters(ListParams):
     kind: OrganisationKind | None = Field(None, description="Organisationens typ.")
-    municipality: str | None = Field(
-        None, max_length=4, description="Värdkommunens SCB-kod."
-    )
+    municipality: str | None = Field(None, max_length=4, description="Värdkommunens SCB-kod.")
     q: str | None = Field(None, max_length=100, description="En del av namnet.")
     format: Format = Field("json", description="json, eller csv för hela tabellen.")
 

@@ -108,9 +108,7 @@ def catalogue(request):
         {
             "@id": catalog_iri,
             "@type": "dcat:Catalog",
-            "dcterms:title": _texts(
-                "Kulturportalen – öppna data", "Kulturportalen – open data"
-            ),
+            "dcterms:title": _texts("Kulturportalen – öppna data", "Kulturportalen – open data"),
             "dcterms:description": _texts(
                 "Öppna data om kultursamverkansmodellen i Skåne: kommuner, organisationer, "
                 "överläggningar, de regionala kulturplanerna och samråden.",

@@ -25,7 +25,7 @@ _api: NinjaAPI | None = None
 
 def api() -> NinjaAPI:
     """Built once, when the URLs are first loaded: every app has registered by then."""
-    global _api  # noqa: PLW0603
+    global _api
     if _api is None:
         from kulturportal.api import core
 

@@ -18,9 +18,7 @@ def municipality_documents(ids):
             object_id=municipality.pk,
             title=municipality.official_name or municipality.name,
             url=municipality.get_absolute_url(),
-            context=" ".join(
-                [municipality.name, municipality.sub_region.name, municipality.code]
-            ),
+            context=" ".join([municipality.name, municipality.sub_region.name, municipality.code]),
             body=" ".join(i.name for i in municipality.hosted_institutions.all()),
         )
 

@@ -132,16 +132,18 @@ def _vectorise(ids: list[int]) -> None:
         )
 
 
-# Words worth widening to: four letters or more, not numbers, not absurdly long.
-_WORD_FILTER = "length(word) BETWEEN 4 AND 60 AND word !~ '^[0-9]'"
+# Words worth widening to: four letters or more, starting with a letter (not a number, a
+# phone number's part or an organisation number's), not absurdly long.
+_WORD_FILTER = "length(word) BETWEEN 4 AND 60 AND word ~ '^[[:alpha:]]'"
 
 
 def _words_of(where: str) -> str:
     """The ts_stat query over the documents' words, split as PostgreSQL's own parser splits
     them ("läs- och litteraturfrämjande" gives "litteraturfrämjande")."""
+    # Our table, and a condition of ids (integers) that we wrote: no outside text.
     return (
-        "SELECT to_tsvector('simple', title || ' ' || context || ' ' || body) "
-        f"FROM {SearchDocument._meta.db_table} WHERE {where}"  # noqa: S608
+        "SELECT to_tsvector('simple', title || ' ' || context || ' ' || body) "  # noqa: S608
+        f"FROM {SearchDocument._meta.db_table} WHERE {where}"
     )
 
 

@@ -15,6 +15,7 @@ import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Model, Q
 
@@ -70,7 +71,7 @@ class Kind:
     label: object  # lazy, plural: "Möten"
     build: Callable[[Iterable[int] | None], Iterable[Document]]  # None: every object
     # The changed object's class → the ids of this kind's objects to index again.
-    follows: dict[type[Model], Callable[[Model], Iterable[int]]] = field(default_factory=dict)
+    follows: dict[type[Model], Callable[[Any], Iterable[int]]] = field(default_factory=dict)
     # Who else may read this kind's OFFICIALS documents: a Q on SearchDocument.object_id.
     readers: Callable[[object], Q | None] | None = None
     # Who acts for the owner of this kind's OWNER documents; None: the kind has none.
