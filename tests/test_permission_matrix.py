@@ -47,6 +47,10 @@ CORE_KWARGS = {
     "export_download": {"token": "not-a-real-token"},
     "organisation_join": {"slug": "folkhogskolorna-i-skane"},
     "organisation_requests": {"slug": "folkhogskolorna-i-skane"},
+    "organisation_detail": {"slug": "folkhogskolorna-i-skane"},
+    "api:sub_region_detail": {"slug": "sydvast"},
+    "api:municipality_detail": {"code": "1281"},
+    "api:organisation_detail": {"slug": "folkhogskolorna-i-skane"},
 }
 # Registering or joining needs a verified e-mail address, which the matrix's nobody and
 # other representative lack (403); the folk high schools' representative is one already.
@@ -66,6 +70,26 @@ CORE_ROWS = {
     "accessibility": before_mfa(PUBLIC, READ_ONLY),
     "privacy": before_mfa(PUBLIC, READ_ONLY),
     "healthz": before_mfa(PUBLIC, READ_ONLY),
+    "search": (PUBLIC, READ_ONLY),
+    "open_data": (PUBLIC, READ_ONLY),
+    "organisation_detail": (PUBLIC, READ_ONLY),
+    # The open data reads no session: the same for everyone, before MFA too.
+    "dcat": before_mfa(PUBLIC, READ_ONLY),
+    **{
+        f"api:{name}": before_mfa(PUBLIC, READ_ONLY)
+        for name in (
+            "index",
+            "api-root",  # django-ninja's own name for the same address as the index
+            "openapi-json",
+            "sub_region_list",
+            "sub_region_detail",
+            "municipality_list",
+            "municipality_detail",
+            "organisation_list",
+            "organisation_detail",
+            "activity_area_list",
+        )
+    },
     "my_page": (LOGGED_IN, LOGGED_IN_READ_ONLY),
     "export_my_data": (LOGGED_IN, LOGGED_IN_READ_ONLY),
     # The official organises the demo's meetings: told to hand them over first (409).

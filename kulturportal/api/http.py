@@ -37,6 +37,11 @@ def api_view(view):
     def wrapper(request, *args, **kwargs):
         if request.method == "OPTIONS":
             return _cors(_preflight())
+        if request.method not in ("GET", "HEAD"):
+            # Read-only: a write method is refused before anything reads the body.
+            refused = JsonResponse({"detail": "API:et går bara att läsa (GET)."}, status=405)
+            refused["Allow"] = ALLOWED_METHODS
+            return _cors(refused)
         limited, remaining = _spend(request)
         if limited is not None:
             return _cors(limited)
