@@ -22,7 +22,7 @@ class QuestionOut(Schema):
     position: int
     text: str
     help_text: str
-    kind: Question.Kind
+    kind: api.one_of(Question.Kind)  # type: ignore[valid-type]
     choices: list[str]
     required: bool
     development_area: str | None = Field(description="Utvecklingsområdets slug.")
@@ -31,11 +31,11 @@ class QuestionOut(Schema):
 
 class RoundSummaryOut(Schema):
     slug: str = Field(description="Stabil identifierare.")
-    kind: Round.Kind
+    kind: api.one_of(Round.Kind)  # type: ignore[valid-type]
     kind_label: str
     title: str
     theme: str
-    status: Round.Status
+    status: api.one_of(Round.Status)  # type: ignore[valid-type]
     opens_at: datetime
     closes_at: datetime
     groups: list[Group] = Field(description="Samrådsgrupperna som rundan vänder sig till.")
@@ -77,7 +77,9 @@ def _summary(request, round: Round) -> dict:
 
 
 class RoundFilters(api.ListParams):
-    kind: Round.Kind | None = Field(None, description="Samråd eller remiss.")
+    kind: api.one_of(Round.Kind) | None = Field(  # type: ignore[valid-type]
+        None, description="Samråd (consultation) eller remiss (referral)."
+    )
     plan: str | None = Field(None, max_length=100, description="Kulturplanens slug.")
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
 from forums.models import ForumType, Meeting, Minutes
@@ -44,7 +44,9 @@ class MinutesOut(Schema):
 class MeetingOut(Schema):
     id: int = Field(description="Stabil identifierare (samma som i mötets adress).")
     title: str
-    status: Meeting.Status = Field(description="scheduled (planerat) eller held (genomfört).")
+    status: api.one_of(Meeting.Status) = Field(  # type: ignore[valid-type]
+        description="scheduled (planerat) eller held (genomfört)."
+    )
     forum_type: ForumType | None = Field(description="Överläggningsformen, eller null.")
     forum_type_label: str
     network: str | None = Field(description="Nätverkets slug, för ett nätverksmöte.")
@@ -209,7 +211,7 @@ def _towns(sub_region_slug: str) -> list[str]:
     url_name="meeting_detail",
     summary="Ett offentligt möte",
 )
-def meeting_detail(request, meeting_id: int):
+def meeting_detail(request, meeting_id: int = Path(..., ge=1, le=2**63 - 1)):
     meeting = get_object_or_404(_meetings(), pk=meeting_id)
     api.last_modified(request, meeting.updated_at, single=True)
     return _meeting(request, meeting)

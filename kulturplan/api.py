@@ -7,7 +7,7 @@ from datetime import date, datetime
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
 from kulturplan.models import CulturePlan, DevelopmentArea, PlanVersion, Section
@@ -23,7 +23,7 @@ class PlanSummaryOut(Schema):
     title: str
     starts_year: int
     ends_year: int
-    status: CulturePlan.Status
+    status: api.one_of(CulturePlan.Status)  # type: ignore[valid-type]
     status_label: str
     adopted_on: date | None
     url: str
@@ -195,7 +195,7 @@ def plan_development_areas(request, slug: str):
     summary="En sparad version av en plan",
     description="Texten som den stod när versionen sparades (vem som sparade ingår inte).",
 )
-def plan_version(request, slug: str, number: int):
+def plan_version(request, slug: str, number: int = Path(..., ge=1, le=32767)):
     version = get_object_or_404(PlanVersion, plan__slug=slug, number=number)
     api.last_modified(request, version.created_at, single=True)
     content = version.content or {}

@@ -12,6 +12,7 @@ from kulturportal.api.common import (
     api_url,
     csv_table,
     local,
+    one_of,
     page_url,
 )
 from kulturportal.api.http import last_modified
@@ -29,6 +30,7 @@ __all__ = [
     "csv_table",
     "last_modified",
     "local",
+    "one_of",
     "page_url",
     "paginate",
     "register_dataset",

@@ -1,7 +1,7 @@
 """Helpers every router uses: links, times in Stockholm, CSV as an alternative format."""
 
 from collections.abc import Iterable, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +11,13 @@ from pydantic import Field
 from kulturportal import exports
 
 Format = Literal["json", "csv"]
+
+
+def one_of(choices) -> Any:
+    """The values of a TextChoices as a Literal: an enum written out where it is used, so two
+    models' "Status" never share (and overwrite) one name in the OpenAPI components."""
+    return Literal[tuple(choices.values)]
+
 
 CSV_RESPONSE = {
     "responses": {
@@ -55,4 +62,13 @@ def csv_table(filename: str, headers: Sequence[str], rows: Iterable[Sequence]):
     return exports.csv_response(filename, headers, rows)
 
 
-__all__ = ["CSV_RESPONSE", "Format", "ListParams", "Query", "api_url", "csv_table", "local"]
+__all__ = [
+    "CSV_RESPONSE",
+    "Format",
+    "ListParams",
+    "Query",
+    "api_url",
+    "csv_table",
+    "local",
+    "one_of",
+]

@@ -19,7 +19,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -42,6 +42,7 @@ def api_view(view):
             refused = JsonResponse({"detail": "API:et går bara att läsa (GET)."}, status=405)
             refused["Allow"] = ALLOWED_METHODS
             return _cors(refused)
+        _drop_nul(request)
         limited, remaining = _spend(request)
         if limited is not None:
             return _cors(limited)
@@ -58,6 +59,17 @@ def api_view(view):
         if hasattr(view, name):
             setattr(wrapper, name, getattr(view, name))
     return open_before_mfa(wrapper)
+
+
+def _drop_nul(request) -> None:
+    """PostgreSQL's text cannot hold NUL: a parameter carrying one would end in a server
+    error, so the character is dropped (it can be part of no name, slug or code)."""
+    if any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
+        cleaned = QueryDict(mutable=True)
+        for key, values in request.GET.lists():
+            cleaned.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+        cleaned._mutable = False
+        request.GET = cleaned
 
 
 def _preflight() -> HttpResponse:

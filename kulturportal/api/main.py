@@ -22,6 +22,58 @@ Läsbar dokumentation på svenska och engelska: /oppna-data/. Katalog (DCAT-AP-S
 
 _api: NinjaAPI | None = None
 
+ERROR = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+VALIDATION_ERROR = {
+    "type": "object",
+    "properties": {"detail": {"type": "array", "items": {"type": "object"}}},
+    "required": ["detail"],
+}
+TOO_MANY = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}, "retry_after": {"type": "integer"}},
+    "required": ["detail", "retry_after"],
+}
+
+
+def _json(description: str, schema: dict, **extra) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": schema}},
+        **extra,
+    }
+
+
+class OpenDataAPI(NinjaAPI):
+    """NinjaAPI, with the answers every operation may give written into its description:
+    a refused parameter (422), an unknown resource or cursor (404), and the rate
+    limit (429 with Retry-After), so that a client (and schemathesis) knows them all."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                parameters = {p["name"]: p for p in operation.get("parameters", [])}
+                responses = operation.setdefault("responses", {})
+                responses.setdefault("422", _json("En parameter har fel form.", VALIDATION_ERROR))
+                responses.setdefault(
+                    "429",
+                    _json(
+                        "För många anrop: vänta så många sekunder som Retry-After säger.",
+                        TOO_MANY,
+                        headers={"Retry-After": {"schema": {"type": "integer"}}},
+                    ),
+                )
+                if "cursor" in parameters or any(p["in"] == "path" for p in parameters.values()):
+                    responses.setdefault(
+                        "404",
+                        _json("Finns inte (eller en cursor som inte leder någonstans).", ERROR),
+                    )
+        return schema
+
 
 def api() -> NinjaAPI:
     """Built once, when the URLs are first loaded: every app has registered by then."""
@@ -29,7 +81,7 @@ def api() -> NinjaAPI:
     if _api is None:
         from kulturportal.api import core
 
-        _api = NinjaAPI(
+        _api = OpenDataAPI(
             title="Kulturportalen – öppna data",
             version=VERSION,
             description=DESCRIPTION,

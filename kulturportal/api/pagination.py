@@ -20,6 +20,8 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 T = TypeVar("T")
+# A cursor no answer gave names no page: 404, as for any address that leads nowhere.
+NO_SUCH_PAGE = "Ingen sådan sida: använd cursor-värdet ur föregående svars next."
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
@@ -42,11 +44,11 @@ def decode(cursor: str, size: int) -> list:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, binascii.Error, UnicodeError):
-        raise HttpError(400, "Ogiltig cursor: använd värdet från föregående svars next.") from None
+        raise HttpError(404, NO_SUCH_PAGE) from None
     if not isinstance(values, list) or len(values) != size:
-        raise HttpError(400, "Ogiltig cursor: använd värdet från föregående svars next.")
+        raise HttpError(404, NO_SUCH_PAGE)
     if not all(isinstance(v, str | int | float) for v in values):
-        raise HttpError(400, "Ogiltig cursor: använd värdet från föregående svars next.")
+        raise HttpError(404, NO_SUCH_PAGE)
     return values
 
 
@@ -77,7 +79,7 @@ def paginate(
     try:
         found = list(rows[: limit + 1])
     except (ValidationError, ValueError, TypeError):
-        raise HttpError(400, "Ogiltig cursor: använd värdet från föregående svars next.") from None
+        raise HttpError(404, NO_SUCH_PAGE) from None
     more = len(found) > limit
     found = found[:limit]
     next_url = None

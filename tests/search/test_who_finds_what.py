@@ -145,9 +145,7 @@ def _answer_required(round, response, actor):
     posted = []
     for question in round.questions.filter(required=True).exclude(pk__in=stored):
         value = question.choices[0] if question.choices else "Svar"
-        posted.append(
-            consultations.Posted(question=question, value=value, base_hash=text_hash(""))
-        )
+        posted.append(consultations.Posted(question=question, value=value, base_hash=text_hash("")))
     if posted:
         consultations.save_answers(response=response, posted=posted, actor=actor)
 
@@ -212,5 +210,3 @@ def test_the_published_hit_shows_the_redacted_text(page_as, world):
 def test_an_invitee_finds_the_closed_meeting_only_while_invited(page_as, world):
     Invitation.objects.filter(meeting=world["closed"]).delete()
     assert _hits(page_as("lund_chief", "kvastfenan")) == 0
-
-
