@@ -5,8 +5,11 @@ django-ninja generates the OpenAPI 3 description from the type hints of function
 would break a client goes to /api/v2/, and v1 stays as it is.
 """
 
+import json
+
 from django.urls import include, path
 from ninja import NinjaAPI
+from ninja.responses import NinjaJSONEncoder
 
 from kulturportal.api import registry
 from kulturportal.api.http import api_view
@@ -58,9 +61,9 @@ class OpenDataAPI(NinjaAPI):
             for operation in operations.values():
                 parameters = {p["name"]: p for p in operation.get("parameters", [])}
                 responses = operation.setdefault("responses", {})
-                responses.setdefault("422", _json("En parameter har fel form.", VALIDATION_ERROR))
+                responses.setdefault(422, _json("En parameter har fel form.", VALIDATION_ERROR))
                 responses.setdefault(
-                    "429",
+                    429,
                     _json(
                         "För många anrop: vänta så många sekunder som Retry-After säger.",
                         TOO_MANY,
@@ -69,7 +72,7 @@ class OpenDataAPI(NinjaAPI):
                 )
                 if "cursor" in parameters or any(p["in"] == "path" for p in parameters.values()):
                     responses.setdefault(
-                        "404",
+                        404,
                         _json("Finns inte (eller en cursor som inte leder någonstans).", ERROR),
                     )
         return schema
@@ -106,7 +109,9 @@ def urlpatterns() -> list:
 
 
 def openapi_schema() -> dict:
-    return api().get_openapi_schema(path_prefix="/api/v1")
+    """The description as a client reads it (JSON: status codes as strings)."""
+    schema = api().get_openapi_schema(path_prefix="/api/v1")
+    return json.loads(json.dumps(schema, cls=NinjaJSONEncoder))
 
 
 def catalogue_urlpatterns() -> list:
