@@ -30,7 +30,7 @@ def _graph(text: str) -> Graph:
 
 
 def test_the_catalogue_conforms_to_the_shapes(catalogue):
-    conforms, _graph_, report = validate(
+    conforms, _results_graph, report = validate(
         _graph(catalogue), shacl_graph=Graph().parse(SHAPES, format="turtle")
     )
     assert conforms, report
@@ -82,7 +82,7 @@ def test_the_shapes_catch_a_dataset_without_its_english_description(catalogue):
     document = json.loads(catalogue)
     dataset = next(n for n in document["@graph"] if n.get("@type") == "dcat:Dataset")
     dataset["dcterms:description"] = dataset["dcterms:description"][:1]  # Swedish only
-    conforms, _graph_, _report = validate(
+    conforms, _results_graph, _report = validate(
         _graph(json.dumps(document)), shacl_graph=Graph().parse(SHAPES, format="turtle")
     )
     assert not conforms
