@@ -5,15 +5,20 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-# PostgreSQL only: the GIN index of the Swedish vectors, and pg_trgm's trigram index of the
-# words that widen a query (compounds, spelling slips). SQLite searches without them.
+# PostgreSQL only: the GIN indexes of the Swedish vectors (all, and the public ones alone), and
+# pg_trgm's trigram index of the lexemes that widen a query (compounds, spelling slips).
+# SQLite searches without them.
 POSTGRES_FORWARDS = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX search_document_vector ON kulturportal_searchdocument USING gin (vector)",
+    # Most searches are anonymous: their index holds only the public documents.
+    "CREATE INDEX search_document_public_vector ON kulturportal_searchdocument "
+    "USING gin (vector) WHERE audience = 'public'",
     "CREATE INDEX search_word_trigram ON kulturportal_searchword USING gin (word gin_trgm_ops)",
 ]
 POSTGRES_BACKWARDS = [
     "DROP INDEX IF EXISTS search_word_trigram",
+    "DROP INDEX IF EXISTS search_document_public_vector",
     "DROP INDEX IF EXISTS search_document_vector",
 ]
 
@@ -56,6 +61,7 @@ class Migration(migrations.Migration):
                 ('date', models.DateTimeField(blank=True, null=True)),
                 ('indexed_at', models.DateTimeField(auto_now=True)),
                 ('vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
+                ('head', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
                 ('municipality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='kulturportal.municipality')),
                 ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='kulturportal.organisation')),
             ],

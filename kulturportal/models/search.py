@@ -4,8 +4,8 @@ The rows are written by kulturportal/search (never by hand): each app's `search.
 how its objects become documents, and the services that change them re-index them after
 the commit. On PostgreSQL `vector` holds the Swedish full-text vector (title weighted A,
 context B, body C) under a GIN index, and SearchWord the distinct words of all documents
-under a trigram index: a query's words are widened with the words that contain them
-(compounds: "bibliotek" → "folkbiblioteken") or nearly match them (spelling slips).
+under a trigram index: a query's words are widened with the index's lexemes that contain
+them (compounds: "bibliotek" → "folkbibliotek") or nearly match them (spelling slips).
 """
 
 from django.contrib.postgres.search import SearchVectorField
@@ -42,6 +42,8 @@ class SearchDocument(models.Model):
     date = models.DateTimeField(null=True, blank=True)  # what "newest first" sorts by
     indexed_at = models.DateTimeField(auto_now=True)
     vector = SearchVectorField(null=True, editable=False)
+    # Title and context only (A and B): small, so ranking thousands of matches stays cheap.
+    head = SearchVectorField(null=True, editable=False)
 
     class Meta:
         constraints = [

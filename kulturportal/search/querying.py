@@ -36,11 +36,12 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 RELEVANCE, NEWEST = "relevans", "nyast"
 # How far each word is widened on PostgreSQL.
-CONTAINING_WORDS = 40
+CONTAINING_WORDS = 20
 SIMILAR_WORDS = 5
-# How alike (pg_trgm's similarity) a word must be to count as a slip: "kultruplanen" and
-# "kulturplanen" are 0.53, "bibliotk" and "bibliotek" 0.58; 0.3 (the operator's own) let
-# "grävlingen" find unrelated words.
+# How alike (pg_trgm's similarity) a lexeme must be to the typed word, or to its stem, to
+# count as a slip: "kultruplan" (the stem of "kultruplanen") and "kulturplan" are 0.47,
+# "bibliotk" and "bibliotek" 0.58; 0.3 (the operator's own) let "grävlingen" find
+# unrelated words.
 SLIP_SIMILARITY = 0.45
 START, STOP = "\x02", "\x03"  # the highlighter's marks; indexing removes them from text
 PUNCTUATION = ".,;:!?()[]{}'\"«»”“„"
@@ -245,8 +246,10 @@ class _Postgres:
         return RawSQL(f"vector @@ ({self.wide_sql})", self.wide_params, output_field=BooleanField())  # noqa: S611 - fixed pieces; values are parameters
 
     def ranked(self, documents):
+        """By the title and context (`head`, small: ranking every match stays cheap), an
+        exact match above a widened one; a match in the text alone by date."""
         rank = RawSQL(  # noqa: S611 - fixed pieces; values are parameters
-            f"ts_rank(vector, ({self.wide_sql}), 1) + 2 * ts_rank(vector, ({self.exact_sql}), 1)",
+            f"ts_rank(head, ({self.wide_sql})) + 2 * ts_rank(head, ({self.exact_sql}))",
             [*self.wide_params, *self.exact_params],
             output_field=FloatField(),
         )
@@ -283,7 +286,8 @@ def _widenings(words: list[str]) -> dict[str, list[str]]:
             "    AND word <> t.term ORDER BY length(word), word LIMIT %s)"
             "  UNION"
             f"  (SELECT word FROM {table} WHERE word %% t.term AND word <> t.term "
-            "    AND similarity(word, t.term) >= %s"
+            "    AND greatest(similarity(word, t.term), similarity(word, "
+            "      coalesce((ts_lexize('swedish_stem', t.term))[1], t.term))) >= %s"
             "    ORDER BY word <-> t.term LIMIT %s)"
             ") AS w",
             [words, patterns, CONTAINING_WORDS, SLIP_SIMILARITY, SIMILAR_WORDS],
@@ -300,15 +304,20 @@ def _like_pattern(word: str) -> str:
 
 
 def _tsquery(query: Query, widened: dict[str, list[str]]) -> tuple[str, list]:
-    """The query as tsquery SQL built from fixed pieces: every word is a parameter."""
+    """The query as tsquery SQL built from fixed pieces: every word is a parameter. The
+    typed word goes through the Swedish stemmer; a widening is a lexeme of the index
+    already, taken as it is ('simple')."""
     groups, params = [], []
     for group in query.alternatives:
         items = []
         for term in group:
             function = "phraseto_tsquery" if term.phrase else "plainto_tsquery"
-            alternatives = [term.text] + ([] if term.negated else widened.get(term.text, []))
-            sql = " || ".join(f"{function}('swedish', %s)" for _ in alternatives)
-            params.extend(alternatives)
+            pieces = [f"{function}('swedish', %s)"]
+            params.append(term.text)
+            for lexeme in [] if term.negated else widened.get(term.text, []):
+                pieces.append("plainto_tsquery('simple', %s)")
+                params.append(lexeme)
+            sql = " || ".join(pieces)
             items.append(f"(!! ({sql}))" if term.negated else f"({sql})")
         groups.append("(" + " && ".join(items) + ")")
     return " || ".join(groups), params
