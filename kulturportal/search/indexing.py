@@ -11,7 +11,6 @@ change itself is saved, and the next change or a rebuild mends the index.
 import logging
 import re
 from collections.abc import Iterable
-from functools import partial
 from itertools import islice
 
 from django.db import IntegrityError, connection, transaction
@@ -45,7 +44,16 @@ def reindex_on_commit(obj) -> None:
             if ids:
                 pending.append((kind.name, ids))
     for name, ids in pending:
-        transaction.on_commit(partial(reindex, name, ids), robust=True)
+        transaction.on_commit(_after_commit(name, ids), robust=True)
+
+
+def _after_commit(name: str, ids: set[int]):
+    # A function, not a partial: Django logs a robust callback's failure by its
+    # __qualname__, which a partial lacks (the logging itself would raise).
+    def reindex_after_commit() -> None:
+        reindex(name, ids)
+
+    return reindex_after_commit
 
 
 def reindex(kind_name: str, ids: Iterable[int]) -> int:
