@@ -230,6 +230,11 @@ class ResponseQuerySet(models.QuerySet):
     def submitted(self):
         return self.filter(status=Response.Status.SUBMITTED)
 
+    def seen_by_officials(self):
+        """Responses submitted at least once (withdrawn ones too): a draft never sent is
+        the organisation's own and does not exist for Region Skåne."""
+        return self.filter(current_submission__isnull=False)
+
     def publishable(self):
         """Submitted with consent and not held back: what may be quoted publicly."""
         return self.submitted().filter(publish_consent=True, held_back=False)
@@ -393,8 +398,8 @@ class Answer(models.Model):
 
 
 class Attachment(models.Model):
-    """A file sent with a response. Never deleted while the round runs: a removed file keeps
-    its row (removed_at), so every submitted version still finds the files it had."""
+    """A file sent with a response. Removing it deletes the file for everyone; the row
+    stays (removed_at) so a submitted version can still say which files it had."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="attachments")
     question = models.ForeignKey(
@@ -417,6 +422,17 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.filename
+
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+    def was_submitted(self) -> bool:
+        """Part of a version the organisation sent: only then is it Region Skåne's too."""
+        return any(
+            item.get("id") == self.pk
+            for content in self.response.submissions.values_list("content", flat=True)
+            for item in content.get("attachments", [])
+        )
 
 
 class Submission(models.Model):
