@@ -47,6 +47,7 @@ CORE_KWARGS = {
     "export_download": {"token": "not-a-real-token"},
     "organisation_join": {"slug": "folkhogskolorna-i-skane"},
     "organisation_requests": {"slug": "folkhogskolorna-i-skane"},
+    "organisation_review": {"pk": 1},
 }
 # Registering or joining needs a verified e-mail address, which the matrix's nobody and
 # other representative lack (403); the folk high schools' representative is one already.
@@ -93,6 +94,9 @@ CORE_ROWS = {
         ),
         LOGGED_IN_READ_ONLY,
     ),
+    # New organisations wait for an official (issue 20); others are refused (403).
+    "organisation_review_list": (OFFICIALS, LOGGED_IN_READ_ONLY),
+    "organisation_review": (LOGGED_IN_READ_ONLY, {**OFFICIALS, "official": "400"}),
     "membership_approve": (LOGGED_IN_READ_ONLY, DECIDERS),
     "membership_decline": (LOGGED_IN_READ_ONLY, DECIDERS),
     "accept_invitation": (NOT_FOUND, NOT_FOUND),

@@ -54,6 +54,10 @@ class NotSubmitted(Exception):
     """Only a submitted response is withdrawn; a draft is simply not sent."""
 
 
+class OrganisationPending(Exception):
+    """The organisation waits for Region Skåne's approval: drafts yes, submissions not yet."""
+
+
 class NothingNewToSubmit(Exception):
     """The response stands submitted and nothing has changed since: no second version."""
 
@@ -254,8 +258,14 @@ def submit(*, response: Response, actor, moment: datetime | None = None) -> Subm
     """Submit the response as it now stands, before the deadline, with every required
     answer given. The first submission takes the registration number; each one is kept."""
     moment = moment or timezone.now()
-    response = Response.objects.select_for_update().select_related("round").get(pk=response.pk)
+    response = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("round", "organisation")
+        .get(pk=response.pk)
+    )
     _require_editable(response)
+    if response.organisation and not response.organisation.is_approved():
+        raise OrganisationPending
     if response.is_submitted() and not response.has_draft_changes:
         # A double click, or two representatives pressing at once: the second finds the
         # first's submission standing and nothing new since (the row lock orders them).

@@ -151,6 +151,16 @@ def _submit(request, round, response, form):
     except services.RequiredMissing as missing:
         _mark_missing(form, missing.questions)
         return _respond_page(request, round, response, form, status=400)
+    except services.OrganisationPending:
+        messages.error(
+            request,
+            _(
+                "Svaret skickades inte in: Region Skåne har ännu inte granskat organisationen. "
+                "Det du skrev är sparat som utkast; du får besked med e-post när du kan "
+                "skicka in."
+            ),
+        )
+        return redirect(response.form_url())
     except services.NothingNewToSubmit as standing:
         messages.info(
             request,
