@@ -11,7 +11,6 @@ from forums.models import Audience
 from forums.services import resolve_audience
 from kulturportal.boards import BoardRow, with_contacts
 from kulturportal.models import AuditEntry, Organisation, OrganisationKind, OutgoingEmail
-from tests.consultations.conftest import rounds
 from tests.core.test_organisations import VALID, org_number, registration
 from tests.factories import AudienceRuleFactory, MeetingFactory, UserFactory
 
