@@ -213,6 +213,17 @@ class Question(models.Model):
     def has_choices(self) -> bool:
         return self.kind in (self.Kind.SINGLE, self.Kind.MULTIPLE, self.Kind.RANKING)
 
+    def choice_lines(self, choices: list[str]) -> list[str]:
+        """The chosen options as they are shown anywhere: a ranking numbered in its order
+        ("1. Dans"), written into the text so no list marker can be lost or misplaced."""
+        if self.kind == self.Kind.RANKING:
+            return [f"{number}. {choice}" for number, choice in enumerate(choices, start=1)]
+        return list(choices)
+
+    def answer_text(self, text: str, choices: list[str]) -> str:
+        """An answer as one text: what was typed, else the choices a line each."""
+        return text or "\n".join(self.choice_lines(choices))
+
 
 class Tag(models.Model):
     name = models.CharField(_("namn"), max_length=60, unique=True)
