@@ -24,7 +24,7 @@ def answer_rows(round: Round, content: dict) -> list[dict]:
             {
                 "question": question,
                 "text": item.get("text", ""),
-                "choices": item.get("choices", []),
+                "choices": question.choice_lines(item.get("choices", [])),
                 "files": files.get(question.pk, []),
             }
         )

@@ -7,16 +7,24 @@ from consultations.forms import FilterForm
 from consultations.models import GROUP_KINDS, Disposition, Group, Response, Round, Tag
 from kulturportal.models import BodyMembership, Municipality
 
+# What the officials can see a response be: never a draft (consultations.models).
+OFFICIAL_STATUSES = [
+    (value, label) for value, label in Response.Status.choices if value != Response.Status.DRAFT
+]
+
 
 def filtered_responses(round: Round, data) -> tuple[FilterForm, object]:
-    """The round's responses narrowed by the officials' filters, respondent loaded."""
+    """The round's responses narrowed by the officials' filters, respondent loaded. Only
+    those ever submitted: a draft is not Region Skåne's."""
     form = FilterForm(
         data or None,
         municipalities=Municipality.objects.for_listing(),
         tags=Tag.objects.filter(responses__round=round).distinct(),
+        statuses=OFFICIAL_STATUSES,
     )
     responses = (
-        Response.objects.filter(round=round)
+        Response.objects.seen_by_officials()
+        .filter(round=round)
         .with_respondent()
         .select_related("current_submission")
         .prefetch_related(

@@ -319,12 +319,12 @@ class FilterForm(forms.Form):
     disposition = forms.ChoiceField(label=_("Ställningstagande"), required=False)
     q = forms.CharField(label=_("Sök svarande"), required=False, max_length=100)
 
-    def __init__(self, *args, municipalities, tags, **kwargs):
+    def __init__(self, *args, municipalities, tags, statuses, **kwargs):
         super().__init__(*args, **kwargs)
         from kulturportal.models import OrganisationKind
 
         everything = [("", _("Alla"))]
-        self.fields["status"].choices = everything + list(Response.Status.choices)
+        self.fields["status"].choices = everything + list(statuses)
         self.fields["group"].choices = everything + list(Group.choices)
         self.fields["kind"].choices = [
             *everything,

@@ -213,6 +213,17 @@ class Question(models.Model):
     def has_choices(self) -> bool:
         return self.kind in (self.Kind.SINGLE, self.Kind.MULTIPLE, self.Kind.RANKING)
 
+    def choice_lines(self, choices: list[str]) -> list[str]:
+        """The chosen options as they are shown anywhere: a ranking numbered in its order
+        ("1. Dans"), written into the text so no list marker can be lost or misplaced."""
+        if self.kind == self.Kind.RANKING:
+            return [f"{number}. {choice}" for number, choice in enumerate(choices, start=1)]
+        return list(choices)
+
+    def answer_text(self, text: str, choices: list[str]) -> str:
+        """An answer as one text: what was typed, else the choices a line each."""
+        return text or "\n".join(self.choice_lines(choices))
+
 
 class Tag(models.Model):
     name = models.CharField(_("namn"), max_length=60, unique=True)
@@ -229,6 +240,11 @@ class Tag(models.Model):
 class ResponseQuerySet(models.QuerySet):
     def submitted(self):
         return self.filter(status=Response.Status.SUBMITTED)
+
+    def seen_by_officials(self):
+        """Responses submitted at least once (withdrawn ones too): a draft never sent is
+        the organisation's own and does not exist for Region Skåne."""
+        return self.filter(current_submission__isnull=False)
 
     def publishable(self):
         """Submitted with consent and not held back: what may be quoted publicly."""
@@ -393,8 +409,8 @@ class Answer(models.Model):
 
 
 class Attachment(models.Model):
-    """A file sent with a response. Never deleted while the round runs: a removed file keeps
-    its row (removed_at), so every submitted version still finds the files it had."""
+    """A file sent with a response. Removing it deletes the file for everyone; the row
+    stays (removed_at) so a submitted version can still say which files it had."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="attachments")
     question = models.ForeignKey(
@@ -417,6 +433,17 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.filename
+
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+    def was_submitted(self) -> bool:
+        """Part of a version the organisation sent: only then is it Region Skåne's too."""
+        return any(
+            item.get("id") == self.pk
+            for content in self.response.submissions.values_list("content", flat=True)
+            for item in content.get("attachments", [])
+        )
 
 
 class Submission(models.Model):

@@ -614,7 +614,7 @@ def _write_round(rng, context, spec, round, questions, planned, tags) -> dict[st
             if state == "open" and item.status == Response.Status.SUBMITTED:
                 response.has_draft_changes = rng.random() < SHARE_DRAFT_CHANGES
             if spec.published and item.status == Response.Status.SUBMITTED:
-                response.published_content = _published(contents[-1])
+                response.published_content = _published(contents[-1], questions)
                 if rng.random() < SHARE_HELD_BACK:
                     response.held_back, response.held_back_reason = True, HELD_BACK_REASON
         responses.append(response)
@@ -702,11 +702,15 @@ def _content(questions, answers: dict, consent: bool, *, final: bool) -> dict:
     return {"consent_to_publish": consent, "answers": items, "attachments": []}
 
 
-def _published(content: dict) -> dict:
+def _published(content: dict, questions) -> dict:
     """As services.published_content makes it: the volume's text has no personal data."""
+    by_pk = {question.pk: question for question in questions}
     return {
         "answers": [
-            {"question": item["question"], "text": item["text"] or "\n".join(item["choices"])}
+            {
+                "question": item["question"],
+                "text": by_pk[item["question"]].answer_text(item["text"], item["choices"]),
+            }
             for item in content["answers"]
         ],
         "redactions": 0,

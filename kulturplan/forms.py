@@ -132,6 +132,16 @@ class PriorityLineForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("chosen"):
+            # What was typed in a row not ticked would be dropped without a word.
+            if data.get("rank") is not None:
+                self.add_error(
+                    "rank", _("Kryssa i området om det ska ha en rang, eller ta bort rangen.")
+                )
+            if (data.get("motivation") or "").strip():
+                self.add_error(
+                    "motivation",
+                    _("Kryssa i området om motiveringen ska sparas, eller ta bort den."),
+                )
             return data
         if data.get("rank") is None and "rank" not in self.errors:
             self.add_error("rank", _("Ange vilken rang området har."))
@@ -143,8 +153,9 @@ class PriorityLineForm(forms.Form):
 class BasePriorityFormSet(BaseFormSet):
     """The plan's development areas, one form each; the chosen ones ranked 1, 2, 3 … n."""
 
-    def __init__(self, *args, areas=None, **kwargs):
+    def __init__(self, *args, areas=None, submitting=False, **kwargs):
         self.areas = areas
+        self.submitting = submitting
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
@@ -154,6 +165,10 @@ class BasePriorityFormSet(BaseFormSet):
         if any(form.errors for form in self.forms):
             return
         chosen = [form for form in self.forms if form.cleaned_data.get("chosen")]
+        if self.submitting and not chosen:
+            raise forms.ValidationError(
+                _("Kryssa i minst ett utvecklingsområde innan du skickar in."), code="none"
+            )
         self._check_areas_once(chosen)
         self._check_ranks(chosen)
 

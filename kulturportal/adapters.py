@@ -36,11 +36,13 @@ class AccountAdapter(DefaultAccountAdapter):
         return {
             "request": allauth_context.request,
             "email": email,
-            "current_site": site,
             # The footer of templates/account/email/base_message.txt, as in our own e-mails.
             "sender": {
                 "name": settings.EMAIL_SENDER_NAME,
                 "contact": settings.EMAIL_CONTACT_ADDRESS,
             },
             **context,
+            # Last: allauth's own context names the site by the request's host
+            # ("127.0.0.1:8000"); the portal is Kulturportalen, at its configured address.
+            "current_site": site,
         }

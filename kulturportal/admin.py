@@ -57,9 +57,11 @@ class MunicipalityAdmin(PublicDataAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(PublicDataAdmin):
-    list_display = ["name", "kind", "org_number", "host_municipality"]
-    list_filter = ["kind"]
+    list_display = ["name", "kind", "org_number", "host_municipality", "status"]
+    list_filter = ["kind", "status"]
     list_select_related = ["host_municipality"]
+    # Registrations are approved on their own page, where the similar names are shown.
+    readonly_fields = ["status", "registered_by", "reviewed_by", "reviewed_at", "review_note"]
     search_fields = ["name", "org_number"]
     filter_horizontal = ["co_financing_municipalities"]
     prepopulated_fields = {"slug": ["name"]}

@@ -21,16 +21,31 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kulturportal.models import AUDIT_ACTION_LABELS, AUDIT_DETAIL_LABELS, AuditEntry
+from kulturportal.models import (
+    AUDIT_ACTION_LABELS,
+    AUDIT_CHANGED_MODELS,
+    AUDIT_DETAIL_LABELS,
+    AUDIT_VALUE_LABELS,
+    AuditEntry,
+)
 
 SYSTEM = "system"
 
 
-def register_actions(labels: dict, details: dict | None = None) -> None:
-    """Each app names its actions for the history pages, e.g. {"meeting.changed": …}, and
-    the detail keys worth showing there."""
+def register_actions(
+    labels: dict,
+    details: dict | None = None,
+    changes_of: dict | None = None,
+    value_labels: dict | None = None,
+) -> None:
+    """Each app names its actions for the history pages, e.g. {"meeting.changed": …}, the
+    detail keys worth showing there, the model whose fields an action's changes name when
+    it is not the logged object's ({"invitation.replied": Invitation}), and the labels of
+    coded values in a field without choices ({(Round, "groups"): Group.choices})."""
     AUDIT_ACTION_LABELS.update(labels)
     AUDIT_DETAIL_LABELS.update(details or {})
+    AUDIT_CHANGED_MODELS.update(changes_of or {})
+    AUDIT_VALUE_LABELS.update({key: dict(choices) for key, choices in (value_labels or {}).items()})
 
 
 register_actions(

@@ -152,7 +152,7 @@ def with_contacts(
     municipalities = [r.party.pk for r in rows if isinstance(r.party, Municipality)]
     organisations = [r.party.pk for r in rows if isinstance(r.party, Organisation)]
     roles = (
-        RoleAssignment.objects.active(on)
+        RoleAssignment.objects.reachable(on)
         .filter(
             Q(municipality_id__in=municipalities, role=Role.CULTURE_CHIEF)
             | Q(organisation_id__in=organisations, role=Role.ORGANISATION_REPRESENTATIVE),

@@ -22,6 +22,7 @@ for the running title, the page numbers, repeating table headers and the table o
 
 import functools
 import hashlib
+import io
 import logging
 import mimetypes
 import posixpath
@@ -57,7 +58,7 @@ Status = RenderedDocument.Status
 
 # Part of every key: a new WeasyPrint, or a change here that alters the output, renders anew.
 # Read from the package metadata: importing WeasyPrint takes a second and is for workers.
-RENDERER_VERSION = f"kulturportal-pdf/1 weasyprint/{version('weasyprint')}"
+RENDERER_VERSION = f"kulturportal-pdf/2 weasyprint/{version('weasyprint')}"
 # Tagged (structure tree, /MarkInfo), with /Lang and the title shown as the window title.
 PDF_VARIANT = "pdf/ua-1"
 # Relative URLs resolve against a host that cannot exist, so /static/... is recognisable
@@ -254,7 +255,57 @@ def render_html_to_pdf(html: str, *, title: str, lang: str) -> tuple[bytes, int]
     # The stored title and language win over whatever the template's <head> said.
     document.metadata.title = title
     document.metadata.lang = lang
-    return document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages)
+    return scope_table_headers(document.write_pdf(pdf_variant=PDF_VARIANT)), len(document.pages)
+
+
+def scope_table_headers(pdf: bytes) -> bytes:
+    """Give every table header cell (TH) of the structure tree its /Scope, which PDF/UA asks
+    for and WeasyPrint does not yet write (Kozea/WeasyPrint#2508): a screen reader can
+    then tell a column's header from a row's. Our templates' convention decides: a header
+    in a THead row heads its column, one in a row of its own (a group's heading, spanning
+    the table) heads the rows below as a column header, and any other heads its row."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        root = document.Root.get("/StructTreeRoot")
+        if root is None:
+            return pdf
+        _scope_headers(root, in_head=False)
+        output = io.BytesIO()
+        document.save(output)
+        return output.getvalue()
+
+
+def _scope_headers(node, *, in_head: bool) -> None:
+    import pikepdf
+
+    if isinstance(node, pikepdf.Array):
+        for kid in node:
+            _scope_headers(kid, in_head=in_head)
+        return
+    if not isinstance(node, pikepdf.Dictionary):
+        return
+    kind = node.get("/S")
+    if kind == "/TR":
+        cells = [kid for kid in _kids(node) if isinstance(kid, pikepdf.Dictionary)]
+        alone = len(cells) == 1
+        for cell in cells:
+            if cell.get("/S") == "/TH":
+                scope = "/Column" if in_head or alone else "/Row"
+                cell["/A"] = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=pikepdf.Name(scope))
+        return
+    kids = node.get("/K")
+    if kids is not None:
+        _scope_headers(kids, in_head=in_head or kind == "/THead")
+
+
+def _kids(node) -> list:
+    import pikepdf
+
+    kids = node.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
 
 def warm_up() -> None:

@@ -42,7 +42,8 @@ Phone numbers
     digits, mobile 07x, 020/077x service numbers), the separators people write (spaces,
     hyphens, en dashes, parentheses, "+46" and "0046") and foreign numbers in international
     form, and VALID rejects what only looks like a number: dates, years, sums of money,
-    clock times, diarienummer and organisation numbers.
+    clock times, diarienummer and organisation numbers. Opening hours ("08.00–12.00"),
+    which it takes for a Stockholm number, are left alone.
     Misses: a local number without its area code ("12 34 56"), a foreign number written
     without its country code, and numbers written in words or with letters in them.
     Takes wrongly: nothing that is not a phone number, but an organisation's switchboard
@@ -84,6 +85,7 @@ HTML in it stays HTML, and escaping it is the caller's job.
 from __future__ import annotations
 
 import bisect
+import csv
 import functools
 import re
 from collections.abc import Iterable
@@ -110,6 +112,7 @@ _PLACEHOLDERS = {
 }
 
 FIRST_NAMES_FILE = Path(__file__).resolve().parent / "data" / "first_names.txt"
+MUNICIPALITIES_FILE = Path(__file__).resolve().parent / "data" / "municipalities.csv"
 
 
 @dataclass(frozen=True)
@@ -167,18 +170,22 @@ def redact(text: str, *, known_names: Iterable[str] = (), keep: Iterable[str] = 
 # Personnummer and samordningsnummer
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212"
+_SEPARATORS = f"-+{_DASHES}/._"
+# YY(YY) MM DD, a single space allowed between the pairs ("8112 18"), a separator or none,
+# then the serial, a space allowed in its middle ("98 76"). Letters may touch it
+# ("T811218-9876"), digits may not: then it is part of a longer number.
 _IDENTITY_NUMBER = re.compile(
-    rf"(?<!\w)(?<!\d[-+{_DASHES}])(?P<date>\d{{8}}|\d{{6}})(?P<sep>[-+{_DASHES} ]?)"
-    rf"(?P<serial>\d{{4}})(?!\w)(?![-+{_DASHES}]\d)"
+    rf"(?<!\d)(?<!\d[{_SEPARATORS}])(?P<date>(?:\d{{2}})?\d{{2}} ?\d{{2}} ?\d{{2}})"
+    rf"(?P<sep>[{_SEPARATORS} ]?)(?P<serial>\d{{2}} ?\d{{2}})(?!\d)(?![{_SEPARATORS}]\d)"
 )
 
 
 def is_identity_number(candidate: str) -> bool:
     """A valid personnummer or samordningsnummer: a real date and the right check digit."""
     number = candidate.strip()
-    for dash in _DASHES:
-        number = number.replace(dash, "-")
-    number = personnummer.compact(number)
+    for separator in _DASHES + "/._":
+        number = number.replace(separator, "-")
+    number = personnummer.compact(number.replace(" ", ""))
     if personnummer.is_valid(number):
         return True
     if len(number) not in (11, 13) or number[-5] not in "-+":
@@ -195,8 +202,15 @@ def is_identity_number(candidate: str) -> bool:
 
 def _identity_numbers(text: str) -> Iterable[Finding]:
     for match in _IDENTITY_NUMBER.finditer(text):
-        if is_identity_number(match.group()):
+        if is_identity_number(_as_written(match)):
             yield Finding(PERSONNUMMER, match.start(), match.end(), match.group())
+
+
+def _as_written(match: re.Match) -> str:
+    """The candidate in the form stdnum reads: the date, a dash (or the "+" of someone
+    over a hundred), the serial; the spaces and other separators taken out."""
+    date, separator, serial = (match.group(g).replace(" ", "") for g in ("date", "sep", "serial"))
+    return f"{date}{'+' if separator == '+' else '-'}{serial}"
 
 
 # E-mail addresses
@@ -206,18 +220,34 @@ _EMAIL = re.compile(
 )
 
 
+# "anna (at) example.se", "anna[at]example[dot]se", "anna (snabel-a) example (punkt) se":
+# the "at" only in brackets, so "Kultur at hela Skåne" is not an address.
+_AT = r"\s*[(\[{]\s*(?:at|snabel-?a)\s*[)\]}]\s*"
+_DOT = r"(?:\.|\s*[(\[{]\s*(?:dot|punkt)\s*[)\]}]\s*)"
+_OBFUSCATED_EMAIL = re.compile(
+    rf"(?<![\w.%+'-])[\w%+'-]+(?:\.[\w%+'-]+)*{_AT}(?:[^\W_][\w-]*{_DOT})+[^\W\d_]{{2,}}(?![\w-])",
+    re.IGNORECASE,
+)
+
+
 def _emails(text: str) -> Iterable[Finding]:
-    for match in _EMAIL.finditer(text):
-        yield Finding(EMAIL, match.start(), match.end(), match.group())
+    for pattern in (_EMAIL, _OBFUSCATED_EMAIL):
+        for match in pattern.finditer(text):
+            yield Finding(EMAIL, match.start(), match.end(), match.group())
 
 
 # Phone numbers
 
 
+# Opening hours look like a Stockholm number to libphonenumber ("08.00–12.00").
+_CLOCK_RANGE = re.compile(rf"\d{{1,2}}[.:]\d{{2}}\s*[{_DASHES}-]\s*\d{{1,2}}[.:]\d{{2}}")
+
+
 def _phone_numbers(text: str) -> Iterable[Finding]:
     matcher = phonenumbers.PhoneNumberMatcher(text, "SE", leniency=phonenumbers.Leniency.VALID)
     for match in matcher:
-        yield Finding(PHONE, match.start, match.end, match.raw_string)
+        if not _CLOCK_RANGE.fullmatch(match.raw_string):
+            yield Finding(PHONE, match.start, match.end, match.raw_string)
 
 
 # Names
@@ -274,18 +304,41 @@ def first_names() -> frozenset[str]:
 
 
 def _known_names(text: str, names: Iterable[str]) -> Iterable[Finding]:
-    patterns = {
-        r"\s+".join(re.escape(part) for part in parts)
-        for parts in (name.split() for name in names)
-        if len(parts) >= 2
-    }
-    if not patterns:
+    names = [name.split() for name in names]
+    whole = {r"\s+".join(re.escape(part) for part in parts) for parts in names if len(parts) >= 2}
+    if not whole:
         return
     # The longest first, so "Anna Maria Svensson" is not taken as "Anna Maria".
-    alternatives = "|".join(sorted(patterns, key=len, reverse=True))
+    alternatives = "|".join(sorted(whole, key=len, reverse=True))
     pattern = re.compile(rf"(?<!\w)(?:{alternatives}){_GENITIVE}(?!\w)", re.IGNORECASE)
     for match in pattern.finditer(text):
         yield Finding(NAME, match.start(), match.end(), match.group())
+    yield from _known_name_parts(text, names)
+
+
+def _known_name_parts(text: str, names: list[list[str]]) -> Iterable[Finding]:
+    """The first names and surnames of the people the portal knows, one at a time, as a
+    name is written (capitalised): "Gretas text …, reviderad av Folke". Not a part that is
+    a municipality's name ("Lund") or shorter than three letters."""
+    parts = {
+        part
+        for parts in names
+        if len(parts) >= 2
+        for part in parts
+        if len(part) >= 3 and part[:1].isupper() and part.casefold() not in _place_names()
+    }
+    if not parts:
+        return
+    alternatives = "|".join(re.escape(part) for part in sorted(parts, key=len, reverse=True))
+    for match in re.finditer(rf"(?<!\w)(?:{alternatives}){_GENITIVE}(?!\w)", text):
+        yield Finding(NAME, match.start(), match.end(), match.group())
+
+
+@functools.cache
+def _place_names() -> frozenset[str]:
+    """Skåne's municipalities by name, case-folded: a surname like "Lund" is kept."""
+    with MUNICIPALITIES_FILE.open(encoding="utf-8") as rows:
+        return frozenset(row["name"].casefold() for row in csv.DictReader(rows))
 
 
 def _is_name_word(word: str) -> bool:

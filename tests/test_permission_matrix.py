@@ -51,6 +51,7 @@ CORE_KWARGS = {
     "api:sub_region_detail": {"slug": "sydvast"},
     "api:municipality_detail": {"code": "1281"},
     "api:organisation_detail": {"slug": "folkhogskolorna-i-skane"},
+    "organisation_review": {"pk": 1},
 }
 # Registering or joining needs a verified e-mail address, which the matrix's nobody and
 # other representative lack (403); the folk high schools' representative is one already.
@@ -117,6 +118,9 @@ CORE_ROWS = {
         ),
         LOGGED_IN_READ_ONLY,
     ),
+    # New organisations wait for an official (issue 20); others are refused (403).
+    "organisation_review_list": (OFFICIALS, LOGGED_IN_READ_ONLY),
+    "organisation_review": (LOGGED_IN_READ_ONLY, {**OFFICIALS, "official": "400"}),
     "membership_approve": (LOGGED_IN_READ_ONLY, DECIDERS),
     "membership_decline": (LOGGED_IN_READ_ONLY, DECIDERS),
     "accept_invitation": (NOT_FOUND, NOT_FOUND),

@@ -42,9 +42,10 @@ def referral_board(round: Round) -> Board:
     in the portal, else the addressee's own address)."""
     responses = {
         (r.organisation_id, r.municipality_id): r
-        for r in Response.objects.filter(round=round).only(
-            "pk", "status", "organisation_id", "municipality_id", "submitted_at", "round_id"
-        )
+        # A draft never sent is the addressee's own: the board does not know of it.
+        for r in Response.objects.seen_by_officials()
+        .filter(round=round)
+        .only("pk", "status", "organisation_id", "municipality_id", "submitted_at", "round_id")
     }
     parties: list[Municipality | Organisation] = []
     if round.addresses_municipalities:
@@ -63,8 +64,8 @@ OTHER_ADDRESSEES = gettext_lazy("Övriga remissinstanser")
 def _board_row(round: Round, party, response: Response | None) -> BoardRow:
     if response is None:
         return BoardRow(party=party)
-    if not response.is_submitted():
-        return BoardRow(party=party, item=response, closed=response.is_withdrawn(), started=True)
+    if not response.is_submitted():  # withdrawn: it cannot be sent again
+        return BoardRow(party=party, item=response, closed=True)
     return BoardRow(
         party=party,
         item=response,

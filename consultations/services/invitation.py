@@ -38,7 +38,7 @@ def audience_organisations(round: Round):
     condition = Q(pk__in=round.addressed_organisations.values("pk")) | Q(kind__in=kinds)
     if OrganisationKind.CONSULTATION_BODY in kinds:
         condition |= Q(pk__in=BodyMembership.objects.values("organisation"))
-    return Organisation.objects.filter(condition)
+    return Organisation.objects.approved().filter(condition)
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def invitees(round: Round) -> list[Invitee]:
     if round.addresses_municipalities:
         condition |= Q(role=Role.CULTURE_CHIEF, municipality__isnull=False)
     roles = (
-        RoleAssignment.objects.active()
+        RoleAssignment.objects.reachable()
         .filter(condition, user__is_active=True)
         .select_related("user", "organisation", "municipality")
     )

@@ -90,7 +90,12 @@ def publication_preview(
     keep = response.kept_findings
     parts = []
     for item in submission.content["answers"]:
-        text = item["text"] or "\n".join(item["choices"])
+        question = questions.get(item["question"])
+        text = (
+            question.answer_text(item["text"], item["choices"])
+            if question
+            else item["text"] or "\n".join(item["choices"])
+        )
         findings = redaction.find_personal_data(text, known_names=names)
         parts.append(
             {

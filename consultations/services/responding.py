@@ -33,6 +33,7 @@ audit.register_actions(
     },
     details={
         "registration_number": gettext_lazy("Diarienummer"),
+        "files": gettext_lazy("Bilagor"),
         "version_number": gettext_lazy("Version"),
         "questions": gettext_lazy("Frågor"),
         "filename": gettext_lazy("Fil"),
@@ -51,6 +52,18 @@ class ResponseWithdrawn(Exception):
 
 class NotSubmitted(Exception):
     """Only a submitted response is withdrawn; a draft is simply not sent."""
+
+
+class OrganisationPending(Exception):
+    """The organisation waits for Region Skåne's approval: drafts yes, submissions not yet."""
+
+
+class NothingNewToSubmit(Exception):
+    """The response stands submitted and nothing has changed since: no second version."""
+
+    def __init__(self, submission):
+        super().__init__(submission.number if submission else 0)
+        self.submission = submission
 
 
 class TooManyAttachments(Exception):
@@ -195,23 +208,32 @@ def add_attachment(
         uploaded_by=user,
     )
     _touch(response, user)
+    # The file's name is the organisation's own until it is submitted (it may hold a
+    # personnummer): the log keeps which attachment, not what it is called.
     audit.record(
-        "response.attachment_added", response, actor=actor, details={"filename": upload.name}
+        "response.attachment_added", response, actor=actor, details={"attachment": attachment.pk}
     )
     return attachment
 
 
 @transaction.atomic
 def remove_attachment(*, attachment: Attachment, actor) -> None:
+    """Gone for everyone: the file is deleted once the removal commits; the row stays, so
+    a submitted version can still say it had a file, and the log says it was removed."""
     response = Response.objects.select_for_update().get(pk=attachment.response_id)
     _require_editable(response)
-    Attachment.objects.filter(pk=attachment.pk).update(removed_at=timezone.now())
+    stored = Attachment.objects.get(pk=attachment.pk)
+    Attachment.objects.filter(pk=attachment.pk).update(removed_at=timezone.now(), file="")
+    if stored.file:
+        storage, name = stored.file.storage, stored.file.name
+
+        def delete_file():
+            storage.delete(name)
+
+        transaction.on_commit(delete_file, robust=True)
     _touch(response, audit.person(actor))
     audit.record(
-        "response.attachment_removed",
-        response,
-        actor=actor,
-        details={"filename": attachment.filename},
+        "response.attachment_removed", response, actor=actor, details={"attachment": stored.pk}
     )
 
 
@@ -237,8 +259,18 @@ def submit(*, response: Response, actor, moment: datetime | None = None) -> Subm
     """Submit the response as it now stands, before the deadline, with every required
     answer given. The first submission takes the registration number; each one is kept."""
     moment = moment or timezone.now()
-    response = Response.objects.select_for_update().select_related("round").get(pk=response.pk)
+    response = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("round", "organisation")
+        .get(pk=response.pk)
+    )
     _require_editable(response)
+    if response.organisation and not response.organisation.is_approved():
+        raise OrganisationPending
+    if response.is_submitted() and not response.has_draft_changes:
+        # A double click, or two representatives pressing at once: the second finds the
+        # first's submission standing and nothing new since (the row lock orders them).
+        raise NothingNewToSubmit(response.current_submission)
     if moment < response.round.opens_at:
         raise RoundNotOpen
     if not response.round.is_open(moment):
@@ -276,6 +308,7 @@ def submit(*, response: Response, actor, moment: datetime | None = None) -> Subm
         details={
             "registration_number": response.registration_number,
             "version_number": number,
+            "files": [item["filename"] for item in submission.content["attachments"]],
         },
     )
     send_receipts.delay(submission.pk)  # after the commit (kulturportal/tasks.py)

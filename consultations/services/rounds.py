@@ -5,11 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from consultations.models import (
-    Question,
-    Round,
-    RoundDocument,
-)
+from consultations.models import Group, Question, Round, RoundDocument
 from kulturportal import audit, search, uploads
 from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.models import (
@@ -26,6 +22,7 @@ audit.register_actions(
         "round.question_deleted": gettext_lazy("Fråga borttagen"),
     },
     details={"question": gettext_lazy("Fråga"), "filename": gettext_lazy("Fil")},
+    value_labels={(Round, "groups"): Group.choices},
 )
 
 

@@ -44,9 +44,12 @@ def response_of(request, round: Round, kind: str, slug: str) -> Response:
 
 
 def response_for_official(request, slug, pk) -> tuple[Round, Response]:
+    """A response the officials may read: one that was submitted. A draft is 404."""
     round = round_for_official(request, slug)
     response = get_object_or_404(
-        Response.objects.with_respondent().select_related("current_submission"),
+        Response.objects.seen_by_officials()
+        .with_respondent()
+        .select_related("current_submission", "updated_by"),
         pk=pk,
         round=round,
     )

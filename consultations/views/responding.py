@@ -151,6 +151,26 @@ def _submit(request, round, response, form):
     except services.RequiredMissing as missing:
         _mark_missing(form, missing.questions)
         return _respond_page(request, round, response, form, status=400)
+    except services.OrganisationPending:
+        messages.error(
+            request,
+            _(
+                "Svaret skickades inte in: Region Skåne har ännu inte granskat organisationen. "
+                "Det du skrev är sparat som utkast; du får besked med e-post när du kan "
+                "skicka in."
+            ),
+        )
+        return redirect(response.form_url())
+    except services.NothingNewToSubmit as standing:
+        messages.info(
+            request,
+            _(
+                "Svaret är redan inskickat (version %(version)s, diarienummer %(number)s) och "
+                "inget har ändrats sedan dess. Inget nytt skickades in."
+            )
+            % {"version": standing.submission.number, "number": response.registration_number},
+        )
+        return redirect(response.form_url())
     messages.success(
         request,
         _("Svaret är inskickat med diarienummer %(number)s. Ett kvitto kommer med e-post.")
@@ -267,11 +287,12 @@ def attachment_download(request, pk):
         Attachment.objects.select_related("response__organisation", "response__municipality"),
         pk=pk,
     )
-    respondent = attachment.response.respondent
-    if not (
-        may(request.user, "consultations.manage")
-        or may(request.user, "consultations.answer_for", respondent)
-    ):
+    if attachment.is_removed():
+        raise Http404  # removed is gone, for everyone
+    own = may(request.user, "consultations.answer_for", attachment.response.respondent)
+    # Region Skåne has only what was sent: a draft's file is the organisation's own.
+    official = may(request.user, "consultations.manage") and attachment.was_submitted()
+    if not (own or official):
         raise Http404
     return uploads.serve(
         attachment.file, filename=attachment.filename, content_type=attachment.content_type

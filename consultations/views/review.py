@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from consultations import document, services
 from consultations.exporting import EXPORT_NAME, export_filename
-from consultations.filters import filtered_responses
+from consultations.filters import OFFICIAL_STATUSES, filtered_responses
 from consultations.forms import (
     DispositionForm,
     NoteForm,
@@ -33,6 +33,7 @@ from kulturportal.caching import personal_page
 from kulturportal.models import AuditEntry
 
 PAGE_SIZE = 50
+DRAFT_WORK = ["response.saved", "response.attachment_added", "response.attachment_removed"]
 
 
 @login_required
@@ -60,13 +61,14 @@ def manage_responses(request, slug):
 def _status_counts(round: Round) -> list[tuple[str, int]]:
     counts = Counter(
         dict(
-            Response.objects.filter(round=round)
+            Response.objects.seen_by_officials()
+            .filter(round=round)
             .values_list("status")
             .annotate(n=Count("pk"))
             .values_list("status", "n")
         )
     )
-    return [(label, counts[value]) for value, label in Response.Status.choices]
+    return [(label, counts[value]) for value, label in OFFICIAL_STATUSES]
 
 
 @login_required
@@ -92,12 +94,7 @@ def responses_export(request, slug, fmt):
 @login_required
 @require_safe
 def manage_response(request, slug, pk):
-    round = round_for_official(request, slug)
-    response = get_object_or_404(
-        Response.objects.with_respondent().select_related("current_submission", "updated_by"),
-        pk=pk,
-        round=round,
-    )
+    round, response = response_for_official(request, slug, pk)
     return _response_page(request, round, response)
 
 
@@ -120,6 +117,9 @@ def _response_page(request, round, response, *, forms_=None, status=200):
             "response": response,
             "rows": rows,
             "attachments": content.get("attachments", []) if content else [],
+            "removed": set(
+                response.attachments.filter(removed_at__isnull=False).values_list("pk", flat=True)
+            ),
             "overall": dispositions.get(None),
             "overall_form": forms_.get(None)
             or DispositionForm(instance=dispositions.get(None), round=round, prefix="d"),
@@ -128,7 +128,8 @@ def _response_page(request, round, response, *, forms_=None, status=200):
             "note_form": forms_.get("note") or NoteForm(),
             "notes": list(response.notes.select_related("author")),
             "submissions": list(response.submissions.select_related("submitted_by")),
-            "history": AuditEntry.objects.about(response)[:30],
+            # The organisation's own work on its drafts is not Region Skåne's to read.
+            "history": AuditEntry.objects.about(response).exclude(action__in=DRAFT_WORK)[:30],
             "publication": services.publication_preview(response),
             "publication_form": forms_.get("publication")
             or PublicationReviewForm(

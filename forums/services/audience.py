@@ -64,7 +64,7 @@ def resolve_audience(meeting: Meeting) -> list[Recipient]:
 
 def _people_with_roles(roles, *, with_sub_region: bool = False, **filters) -> list[Recipient]:
     assignments = (
-        RoleAssignment.objects.active()
+        RoleAssignment.objects.reachable()  # not an organisation waiting for approval
         .filter(role__in=roles, user__is_active=True, **filters)
         .select_related("user", *(["municipality"] if with_sub_region else []))
         .order_by("user__email")

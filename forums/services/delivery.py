@@ -264,6 +264,7 @@ class EmailPreview:
     text: str
     html: str
     calendar: str
+    language: str  # the recipient's, which may not be the official's
 
 
 def preview_email(meeting: Meeting, recipient: Recipient, cover_note: str = "") -> EmailPreview:
@@ -288,7 +289,9 @@ def preview_email(meeting: Meeting, recipient: Recipient, cover_note: str = "") 
         cover_note=cover_note,
         language=language or "sv",
     )
-    return EmailPreview(email.subject, email.body_text, email.body_html, email.calendar)
+    return EmailPreview(
+        email.subject, email.body_text, email.body_html, email.calendar, language or "sv"
+    )
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from kulturportal.emails import (
 audit.register_actions(
     {"invitation.replied": gettext_lazy("Svar på inbjudan")},
     details={"invitee": gettext_lazy("Inbjuden")},
+    changes_of={"invitation.replied": Invitation},
 )
 
 

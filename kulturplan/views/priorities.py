@@ -46,6 +46,7 @@ def priorities(request, slug):
         initial=initial,
         areas=areas,
         prefix="omrade",
+        submitting="submit" in request.POST,
     )
     context = {
         "municipality": municipality,

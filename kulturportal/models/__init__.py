@@ -2,7 +2,9 @@
 
 from kulturportal.models.audit import (
     AUDIT_ACTION_LABELS,
+    AUDIT_CHANGED_MODELS,
     AUDIT_DETAIL_LABELS,
+    AUDIT_VALUE_LABELS,
     AuditEntry,
     AuditEntryQuerySet,
 )
@@ -46,7 +48,9 @@ __all__ = [
     "ACTIVITY_AREAS",
     "ACTIVITY_AREA_CODES",
     "AUDIT_ACTION_LABELS",
+    "AUDIT_CHANGED_MODELS",
     "AUDIT_DETAIL_LABELS",
+    "AUDIT_VALUE_LABELS",
     "ROLE_SCOPE_CONDITION",
     "ActivityArea",
     "AuditEntry",

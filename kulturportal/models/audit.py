@@ -9,10 +9,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
-def _readable(value):
-    """An ISO date-time from the log, shown as people read it: 10 februari 2027, 09.30."""
+def _readable(value, choices: dict | None = None):
+    """A value from the log as people read it: a choice by its label, an ISO date-time as
+    10 februari 2027, 09.30."""
     if value is None or value == "":
         return "–"
+    if choices and isinstance(value, list):
+        return ", ".join(choices.get(str(item), str(item)) for item in value) or "–"
+    if choices and str(value) in choices:
+        return choices[str(value)]
     if isinstance(value, bool):
         return _("ja") if value else _("nej")
     moment = parse_datetime(value) if isinstance(value, str) and "T" in value else None
@@ -25,6 +30,12 @@ def _readable(value):
 AUDIT_ACTION_LABELS: dict[str, str] = {}
 # Detail key → its label on the history pages; keys without one are kept but not shown.
 AUDIT_DETAIL_LABELS: dict[str, str] = {}
+# Action code → the model whose fields its changes name, when not the entry's own (a reply
+# is logged on the meeting, with the invitation's fields).
+AUDIT_CHANGED_MODELS: dict[str, type] = {}
+# (model, field) → {code: label} for a field whose values are codes but that has no choices
+# of its own (a list of a round's consultation groups).
+AUDIT_VALUE_LABELS: dict[tuple[type, str], dict] = {}
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -98,13 +109,21 @@ class AuditEntry(models.Model):
         return rows
 
     def change_rows(self) -> list[tuple[str, object, object]]:
-        """(field label, before, after) for the history pages."""
-        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        """(field label, before, after) for the history pages, in words: a field's name and
+        a choice's label in the reader's language, never a code."""
+        model = AUDIT_CHANGED_MODELS.get(self.action) or (
+            ContentType.objects.get_for_id(self.content_type_id).model_class()
+        )
         rows = []
         for name, (before, after) in self.changes.items():
             try:
-                label = str(model._meta.get_field(name).verbose_name) if model else name
+                field = model._meta.get_field(name) if model else None
             except Exception:
-                label = name
-            rows.append((label, _readable(before), _readable(after)))
+                field = None
+            label = str(field.verbose_name) if field is not None else name
+            labels = AUDIT_VALUE_LABELS.get((model, name)) or dict(
+                getattr(field, "flatchoices", [])
+            )
+            choices = {str(k): str(v) for k, v in labels.items()}
+            rows.append((label, _readable(before, choices), _readable(after, choices)))
         return rows

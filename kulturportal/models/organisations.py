@@ -27,6 +27,10 @@ class OrganisationKind(models.TextChoices):
 
 
 class OrganisationQuerySet(models.QuerySet):
+    def approved(self):
+        """Those that take part: entered by the region, or registered and approved."""
+        return self.filter(status=Organisation.Status.APPROVED)
+
     def lookup(self, text: str, limit: int = 6) -> list["Organisation"]:
         """The organisations a name or an organisation number points at, best first: an
         exact number, else an exact name, else up to `limit` names containing the text."""
@@ -48,6 +52,13 @@ class OrganisationQuerySet(models.QuerySet):
 
 
 class Organisation(TimestampedModel):
+    class Status(models.TextChoices):
+        # A person's registration waits for an official: until then the organisation may
+        # write drafts but answers nothing, and no invitation or board reaches it.
+        PENDING = "pending", _("Väntar på granskning")
+        APPROVED = "approved", _("Godkänd")
+        REFUSED = "refused", _("Avslagen")
+
     name = models.CharField(_("namn"), max_length=200)
     slug = models.SlugField(_("kortnamn"), max_length=200, unique=True)
     kind = models.CharField(_("typ"), max_length=30, choices=OrganisationKind.choices)
@@ -83,6 +94,28 @@ class Organisation(TimestampedModel):
         help_text=_("Koder för de verksamhetsområden institutionen arbetar inom."),
     )
 
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.APPROVED
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrerad av"),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granskad av"),
+    )
+    reviewed_at = models.DateTimeField(_("granskad"), null=True, blank=True)
+    review_note = models.TextField(_("motivering"), blank=True)
+
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
@@ -99,6 +132,9 @@ class Organisation(TimestampedModel):
     def clean(self):
         if self.org_number:
             self.org_number = normalise_org_number(self.org_number)
+
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
 
 
 class BodyMembership(TimestampedModel):

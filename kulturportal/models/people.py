@@ -135,6 +135,13 @@ class RoleAssignmentQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on)
 
+    def reachable(self, on: date | None = None):
+        """Roles in force that invitations, reminders and boards reach: not those of an
+        organisation still waiting for (or refused) approval."""
+        return self.active(on).filter(
+            Q(organisation__isnull=True) | Q(organisation__status=Organisation.Status.APPROVED)
+        )
+
 
 class RoleAssignment(TimestampedModel):
     user = models.ForeignKey(

@@ -56,5 +56,17 @@ def _membership_decided() -> dict:
     }
 
 
+def _organisation_reviewed() -> dict:
+    organisation = _organisation()
+    return {
+        "organisation": organisation,
+        "approved": False,
+        "note": "Organisationsnumret hör till en annan förening. Ansök om att företräda den.",
+        "recipient": sample_user(),
+        "url": settings.SITE_URL + reverse("my_page"),
+    }
+
+
 register("emails/membership_request", _membership_request_email)
+register("emails/organisation_reviewed", _organisation_reviewed)
 register("emails/membership_decided", _membership_decided)

@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kulturportal.collation import swedish
 from kulturportal.models import Municipality, Organisation
-from kulturportal.organisations.services import REGISTRABLE_KINDS
-from kulturportal.text import strip_hidden
+from kulturportal.organisations.services import REGISTRABLE_KINDS, name_problem
 from kulturportal.validators import normalise_org_number, validate_org_number
 
 MESSAGE_MAX_LENGTH = 2000
@@ -69,7 +68,16 @@ class OrganisationRegistrationForm(forms.Form):
         self.existing_organisation: Organisation | None = None
 
     def clean_name(self):
-        name = strip_hidden(self.cleaned_data["name"])
+        name = self.cleaned_data["name"].strip()
+        problem = name_problem(name)
+        if problem == "formula":
+            raise forms.ValidationError(
+                _("Namnet får inte börja med =, +, - eller @. Skriv namnet som i registret.")
+            )
+        if problem == "hidden":
+            raise forms.ValidationError(
+                _("Namnet innehåller osynliga styrtecken. Skriv det med vanliga tecken.")
+            )
         if not name:
             raise forms.ValidationError(_("Skriv organisationens namn."))
         return name
@@ -147,3 +155,27 @@ class OrganisationSearchForm(forms.Form):
         max_length=200,
         required=False,
     )
+
+
+class OrganisationReviewForm(forms.Form):
+    """An official's decision on an organisation a person registered."""
+
+    decision = forms.ChoiceField(
+        label=_("Beslut"),
+        choices=[("approve", _("Godkänn")), ("refuse", _("Avslå"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Välj om organisationen godkänns eller avslås.")},
+    )
+    note = forms.CharField(
+        label=_("Motivering till den som registrerade"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Behövs när du avslår. Skickas med beskedet."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refuse" and not data.get("note", "").strip():
+            self.add_error("note", _("Skriv varför organisationen inte godkänns."))
+        return data

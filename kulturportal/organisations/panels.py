@@ -45,6 +45,9 @@ def my_organisations(request) -> dict | None:
     if is_official:
         waiting = MembershipRequest.objects.filter(status=MembershipRequest.Status.PENDING)
         context["waiting_total"] = waiting.count()
+        context["registrations_waiting"] = Organisation.objects.filter(
+            status=Organisation.Status.PENDING
+        ).count()
         context["waiting"] = list(
             waiting.select_related("user", "organisation").order_by("created_at")[
                 :OFFICIALS_LIST_LIMIT
@@ -100,7 +103,7 @@ def _search(request) -> dict:
     return {
         "search_form": form,
         "search_text": text,
-        "search_results": Organisation.objects.lookup(text) if text else [],
+        "search_results": Organisation.objects.approved().lookup(text) if text else [],
     }
 
 

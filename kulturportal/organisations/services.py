@@ -6,7 +6,10 @@ representatives (by e-mail) or a regional official (from Min sida) decide. Each 
 its transaction and writes the audit log; e-mail goes through the outbox after commit.
 """
 
+import difflib
 import re
+import unicodedata
+from dataclasses import dataclass
 
 import rules
 from allauth.account.models import EmailAddress
@@ -32,16 +35,17 @@ from kulturportal.models import (
 )
 from kulturportal.rules import is_regional_official, represents_organisation
 
-# The kinds a person may register; Region Skåne, the municipal administrations, Skånes
-# Kommuner and the state agencies are entered by the region's officials.
+# The kinds a person may register. The region's officials enter the rest: Region Skåne,
+# the municipal administrations, Skånes Kommuner, the state agencies, the co-financed
+# institutions and the consultation bodies (an audit registered "Scenkonstkollegiet").
 REGISTRABLE_KINDS = [
     OrganisationKind.INTEREST_ORGANISATION,
     OrganisationKind.INDEPENDENT_CULTURAL_LIFE,
     OrganisationKind.POPULAR_EDUCATION,
     OrganisationKind.CIVIL_SOCIETY,
-    OrganisationKind.CULTURAL_INSTITUTION,
-    OrganisationKind.CONSULTATION_BODY,
 ]
+# A name others' spreadsheets must never run as a formula, however it is exported.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 REGISTERED_FIELDS = ["name", "org_number", "kind", "host_municipality", "email", "website"]
 
@@ -54,8 +58,10 @@ audit.register_actions(
         "membership.requested": _("Ansökan om att företräda organisationen"),
         "membership.approved": _("Ansökan godkänd"),
         "membership.declined": _("Ansökan avslagen"),
+        "organisation.approved": _("Organisationen godkänd"),
+        "organisation.refused": _("Organisationen avslagen"),
     },
-    details={"organisation": _("Organisation"), "requester": _("Sökande")},
+    details={"organisation": _("Organisation"), "requester": _("Sökande"), "note": _("Motivering")},
 )
 
 
@@ -136,12 +142,15 @@ def register_organisation(
     website: str = "",
 ) -> Organisation:
     """Register the organisation and make `actor`, who registers it, its representative.
+    It waits for an official's approval (review_registration) before it takes part.
 
     `org_number` is in the stored form (NNNNNN-NNNN); a number registered already raises
     DuplicateOrganisation, also when another person registered it a moment ago.
     """
     if kind not in REGISTRABLE_KINDS:
         raise ValueError(f"{kind!r} is not a kind a person may register")
+    if name_problem(name):
+        raise ValueError(f"{name!r} is not a name an organisation may have")
     existing = Organisation.objects.filter(org_number=org_number).first()
     if existing:
         raise DuplicateOrganisation(existing)
@@ -157,6 +166,8 @@ def register_organisation(
                     host_municipality=host_municipality,
                     email=email,
                     website=website,
+                    status=Organisation.Status.PENDING,
+                    registered_by=actor,
                 )
             break
         except IntegrityError:
@@ -292,3 +303,105 @@ def _email(recipient: User, name: str, context: dict, *, url_name: str, url_args
         language=language,
         **fields,
     )
+
+
+def name_problem(name: str) -> str:
+    """Why a name cannot be an organisation's, or "": a formula trigger first, or a
+    control or format character anywhere (text shown to others and exported)."""
+    if name.startswith(FORMULA_TRIGGERS):
+        return "formula"
+    if any(unicodedata.category(char) in ("Cc", "Cf") for char in name):
+        return "hidden"
+    return ""
+
+
+# --- Approving what people register ------------------------------------------------------
+
+
+class AlreadyReviewed(Exception):
+    """Another official approved or refused the organisation a moment ago."""
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A pending organisation as the officials' queue shows it."""
+
+    organisation: Organisation
+    similar: list[tuple[Organisation, float]]
+
+
+SIMILAR_FROM = 0.6
+SIMILAR_SHOWN = 5
+
+
+def pending_registrations() -> list[Registration]:
+    """Organisations waiting for review, oldest first, each with the existing organisations
+    whose names are most like its own. Compared in Python (difflib) over the names: a few
+    thousand organisations take milliseconds, and it works the same on SQLite."""
+    pending = list(
+        Organisation.objects.filter(status=Organisation.Status.PENDING)
+        .select_related("registered_by", "host_municipality")
+        .order_by("created_at")
+    )
+    if not pending:
+        return []
+    others = list(
+        Organisation.objects.exclude(status=Organisation.Status.PENDING).only(
+            "name", "slug", "org_number", "kind", "status"
+        )
+    )
+    return [Registration(o, _similar(o, others)) for o in pending]
+
+
+def _similar(
+    organisation: Organisation, others: list[Organisation]
+) -> list[tuple[Organisation, float]]:
+    name = _comparable(organisation.name)
+    scored = [
+        (other, difflib.SequenceMatcher(None, name, _comparable(other.name)).ratio())
+        for other in others
+    ]
+    close = [(other, score) for other, score in scored if score >= SIMILAR_FROM]
+    return sorted(close, key=lambda pair: -pair[1])[:SIMILAR_SHOWN]
+
+
+def _comparable(name: str) -> str:
+    return " ".join(name.casefold().replace("-", " ").split())
+
+
+@transaction.atomic
+def review_registration(
+    *, organisation: Organisation, approve: bool, note: str = "", actor: User
+) -> Organisation:
+    """Approve a pending organisation (it takes part from now on) or refuse it with a
+    reason; the person who registered it is told by e-mail. One conditional update:
+    of two officials deciding at once, only the first counts (AlreadyReviewed)."""
+    status = Organisation.Status.APPROVED if approve else Organisation.Status.REFUSED
+    now = timezone.now()
+    won = Organisation.objects.filter(
+        pk=organisation.pk, status=Organisation.Status.PENDING
+    ).update(status=status, reviewed_by=actor, reviewed_at=now, review_note=note, updated_at=now)
+    if not won:
+        raise AlreadyReviewed
+    organisation = Organisation.objects.select_related("registered_by").get(pk=organisation.pk)
+    if organisation.registered_by:
+        queue_emails(
+            [
+                _email(
+                    organisation.registered_by,
+                    "emails/organisation_reviewed",
+                    {"organisation": organisation, "approved": approve, "note": note},
+                    url_name="my_page",
+                    dedupe_key=f"organisation-reviewed-{organisation.pk}",
+                )
+            ]
+        )
+    audit.record(
+        "organisation.approved" if approve else "organisation.refused",
+        organisation,
+        actor=actor,
+        changes={"status": [Organisation.Status.PENDING, status]},
+        details={"note": note} if note else {},
+    )
+    invalidate_public_pages_on_commit()
+    return organisation

@@ -7,6 +7,10 @@ from kulturportal.organisations import views
 urlpatterns = [
     path("organisationer/ny/", views.organisation_register, name="organisation_register"),
     path(
+        "organisationer/granska/", views.organisation_review_list, name="organisation_review_list"
+    ),
+    path("organisationer/granska/<int:pk>/", views.organisation_review, name="organisation_review"),
+    path(
         "organisationer/ansokningar/<int:pk>/approve/",
         views.membership_approve,
         name="membership_approve",

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
@@ -12,7 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kulturportal.caching import public_page
 from kulturportal.models import ActivityArea, MembershipRequest, Organisation
 from kulturportal.organisations import services as organisations
-from kulturportal.organisations.forms import MembershipRequestForm, OrganisationRegistrationForm
+from kulturportal.organisations.forms import (
+    MembershipRequestForm,
+    OrganisationRegistrationForm,
+    OrganisationReviewForm,
+)
 from kulturportal.rules import may
 
 DECIDE = "kulturportal.decide_membership"
@@ -60,7 +65,12 @@ def organisation_register(request):
         else:
             messages.success(
                 request,
-                _("%(name)s är registrerad och du är organisationens företrädare.")
+                _(
+                    "%(name)s är registrerad och du är organisationens företrädare. Region "
+                    "Skåne granskar registreringen, oftast inom två arbetsdagar: du får besked "
+                    "med e-post. Under tiden kan du skriva utkast till svar, men inte skicka "
+                    "in dem."
+                )
                 % {"name": organisation.name},
             )
             return redirect("my_page")
@@ -204,3 +214,68 @@ def _already_decided_message(earlier: MembershipRequest, requester: str) -> str:
             "beslutas igen."
         )
     return text % values
+
+
+# --- Officials: registrations waiting for review --------------------------------------------
+
+
+def _require_official(request) -> None:
+    if not may(request.user, "kulturportal.manage_portal"):
+        raise PermissionDenied
+
+
+@login_required
+@require_safe
+def organisation_review_list(request):
+    _require_official(request)
+    return _review_page(request)
+
+
+def _review_page(request, bound: dict | None = None, status: int = 200):
+    registrations = organisations.pending_registrations()
+    bound = bound or {}
+    rows = [
+        (
+            registration,
+            bound.get(registration.organisation.pk)
+            or OrganisationReviewForm(prefix=_prefix(registration.organisation)),
+        )
+        for registration in registrations
+    ]
+    return render(request, "kulturportal/organisations/review.html", {"rows": rows}, status=status)
+
+
+def _prefix(organisation) -> str:
+    # One form per organisation on the page: fields and ids of their own.
+    return f"o{organisation.pk}"
+
+
+@login_required
+@require_POST
+def organisation_review(request, pk):
+    _require_official(request)
+    organisation = get_object_or_404(Organisation, pk=pk)
+    form = OrganisationReviewForm(request.POST, prefix=_prefix(organisation))
+    if not form.is_valid():
+        return _review_page(request, {organisation.pk: form}, status=400)
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        organisations.review_registration(
+            organisation=organisation,
+            approve=approve,
+            note=form.cleaned_data["note"],
+            actor=request.user,
+        )
+    except organisations.AlreadyReviewed:
+        messages.error(
+            request,
+            _("%(name)s är redan granskad av någon annan.") % {"name": organisation.name},
+        )
+    else:
+        text = (
+            _("%(name)s är godkänd. Den som registrerade den har fått besked.")
+            if approve
+            else _("%(name)s är avslagen. Den som registrerade den har fått besked.")
+        )
+        messages.success(request, text % {"name": organisation.name})
+    return redirect("organisation_review_list")

@@ -87,3 +87,58 @@ def test_the_meeting_management_pages_fit_at_320_px(journey, site, settings):
         if wide:
             problems[path] = _overflowing(page)[:5]
     assert not problems, problems
+
+
+def _clipped(page) -> list[str]:
+    """Elements whose own text is cut off: wider than their box with the overflow hidden,
+    or running past the screen's edge inside a scroll region other than a matrix's (a
+    two-dimensional table may scroll; a list of names may not)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(e => {
+                if (e.closest('.visually-hidden') || e.closest('.matrix-scroll')) return false;
+                if (e.getBoundingClientRect().width <= 1) return false;  // hidden but read
+                const style = getComputedStyle(e);
+                const hides = ['hidden', 'clip'].includes(style.overflowX)
+                              || style.textOverflow === 'ellipsis';
+                const clipped = hides && e.scrollWidth > e.clientWidth + 1
+                                && !e.closest('.table-scroll');
+                const pastTheEdge = e.closest('.table-scroll') && e.children.length === 0
+                    && e.textContent.trim()
+                    && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1;
+                return clipped || pastTheEdge;
+            })
+            .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                      + (typeof e.className === 'string' && e.className ? '.' + e.className : '')
+                      + ': ' + e.textContent.trim().slice(0, 40))"""
+    )
+
+
+def test_the_plans_pages_neither_overflow_nor_clip_at_320_px(journey, site, settings):
+    """Defect (issue 20): at 320 px the comparison's area names were clipped on the
+    priorities overview (Swedish and English), and the section titles on the plan's
+    management page."""
+    from tests.browser.journey import log_in
+
+    settings.MFA_REQUIRED_FOR_OFFICIALS = False
+    seed_demo()
+    page = journey.page
+    log_in(journey, "handlaggare@example.se")
+    problems = {}
+    for path in [
+        "/kulturplan/2025-2028/prioriteringar/",
+        "/kulturplan/2029-2032/prioriteringar/",
+        "/en/kulturplan/2029-2032/prioriteringar/",
+        "/kulturplan/2029-2032/hantera/",
+        "/kulturplan/2029-2032/hantera/inrapportering/",
+        "/en/kulturplan/2029-2032/hantera/",
+    ]:
+        journey.visit(path)
+        page.set_viewport_size(NARROW)
+        wide = page.evaluate(
+            "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+        )
+        found = (_overflowing(page)[:5] if wide else []) + _clipped(page)[:5]
+        if found:
+            problems[path] = found
+    assert not problems, problems

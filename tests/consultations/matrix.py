@@ -26,10 +26,9 @@ CHOOSE = answers(
 # The folk high schools' own response: its representative, and no one else (404).
 FOLK_FORM = answers("404", anonymous="L", folk_high_school_rep="200", official_without_mfa="M")
 FOLK_POST = answers("404", anonymous="L", folk_high_school_rep="R", official_without_mfa="M")
-# A response's file: its own people and the officials.
-FOLK_FILE = answers(
-    "404", anonymous="L", official="200", folk_high_school_rep="200", official_without_mfa="M"
-)
+# A draft's file: its own people only; the officials see files once they are submitted
+# (issue 20: a draft is the organisation's own).
+FOLK_FILE = answers("404", anonymous="L", folk_high_school_rep="200", official_without_mfa="M")
 
 ROWS = {
     # The public side

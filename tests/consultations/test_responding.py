@@ -422,7 +422,7 @@ def test_a_required_file_question_needs_a_file_at_submission(folk_client, folk_r
     )
 
 
-def test_a_removed_attachment_stays_in_the_version_that_had_it(
+def test_a_removed_attachment_is_listed_in_its_version_and_downloads_for_no_one(
     folk_client, folk_response, questions, folk_high_school_rep
 ):
     data = form_data(
@@ -435,14 +435,15 @@ def test_a_removed_attachment_stays_in_the_version_that_had_it(
     assert attachment.removed_at is not None
     folk_response.refresh_from_db()
     assert folk_response.current_submission.content["attachments"][0]["id"] == attachment.pk
-    # The officials can still open the file of the submitted version.
+    # Removed means gone for everyone but the audit trail (issue 20): the version still
+    # says it had the file, and no one gets it.
     from django.test import Client
 
     from kulturportal.models import User
 
     official = Client()
     official.force_login(User.objects.get(email="handlaggare@example.se"))
-    assert official.get(f"/samrad/bilagor/{attachment.pk}/").status_code == 200
+    assert official.get(f"/samrad/bilagor/{attachment.pk}/").status_code == 404
 
 
 def test_another_organisation_cannot_download_the_file(

@@ -350,7 +350,7 @@ def test_a_done_export_links_to_its_file_with_size_and_rows(client, official, bu
     response = client.get(_progress(export))
     html = response.content.decode()
     assert "Exporten är klar" in html and 'http-equiv="refresh"' not in html
-    assert f'<a href="{_download(export)}">Ladda ned personer-2027.xlsx</a>' in html
+    assert f'<a href="{_download(export)}">Ladda ner personer-2027.xlsx</a>' in html
     assert re.search(r"\(XLSX, \d+,\d\xa0kB, 2\xa0000 rader\)", html)
     assert "7 dagar" in html
 

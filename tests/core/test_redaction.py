@@ -178,10 +178,12 @@ def test_known_names_are_redacted_wherever_they_occur():
     assert_positions(text, result.findings)
 
 
-def test_parts_of_a_known_name_and_one_word_names_are_not_looked_for():
+def test_parts_of_a_known_name_are_looked_for_one_word_names_not():
+    """Since issue 20 a known person's first name or surname alone is theirs too ("Gretas
+    text … reviderad av Folke" was published); a one-word "name" is still not looked for."""
     text = "Föreningsson menar att Lund och Folke har rätt."
     result = redact(text, known_names=["Folke Föreningsson", "Lund", ""])
-    assert result.text == text
+    assert result.text == f"{NAME} menar att Lund och {NAME} har rätt."
 
 
 def test_a_known_name_whose_first_name_is_not_on_the_list():
@@ -323,3 +325,79 @@ def test_an_empty_text():
     assert redact("") == redact("", known_names=["Anna Svensson"], keep=["x"])
     assert redact("").text == ""
     assert redact("").findings == ()
+
+
+# --- Issue 20, item 5: forms the audit found published --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        VALID.replace("-", "/"),  # 811218/9876
+        VALID.replace("-", "."),
+        VALID.replace("-", "_"),
+        VALID[:4] + " " + VALID[4:],  # 8112 18-9876
+        VALID[:9] + " " + VALID[9:],  # 811218-98 76
+        "T" + VALID,  # glued to a letter
+        VALID + "a",
+        "pnr:" + VALID,
+    ],
+)
+def test_identity_numbers_written_as_the_audit_found_them(written):
+    """Defect (issue 20): these forms were published as they were."""
+    text = f"Kontakt {written} tack."
+    result = redact(text)
+    assert PNR in result.text
+    assert VALID[-4:] not in result.text and VALID[:6] not in result.text.replace(" ", "")
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "anna.svensson (at) example.se",
+        "anna.svensson(at)example.se",
+        "anna[at]example.se",
+        "anna [at] example [dot] se",
+        "anna {at} example.se",
+        "anna (snabel-a) example (punkt) se",
+        "ANNA (AT) EXAMPLE.SE",
+    ],
+)
+def test_obfuscated_email_addresses_are_found(written):
+    """Defect (issue 20): "anna.svensson (at) example.se" and "anna[at]example.se" stayed."""
+    result = redact(f"Skriv till {written} om ni undrar.")
+    assert result.text == f"Skriv till {EMAIL} om ni undrar."
+
+
+def test_the_respondents_own_people_are_redacted_by_first_name_too():
+    """Defect (issue 20): "Gretas text …, reviderad av Folke" was published: the known names
+    were looked for only whole."""
+    text = "Gretas text är grunden, reviderad av Folke. Föreningsson och Gårdlund instämmer."
+    known = ["Greta Gårdlund", "Folke Föreningsson"]
+    assert redact(text, known_names=known).text == (
+        f"{NAME} text är grunden, reviderad av {NAME}. {NAME} och {NAME} instämmer."
+    )
+
+
+def test_a_known_persons_name_part_is_not_taken_when_it_is_a_municipality_or_lower_case():
+    text = "Lund och Malmö samverkar; en ek i lund."
+    assert redact(text, known_names=["Anna Lund", "Bo Ek"]).text == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mötet 2027-03-15, 15/3 2027 och 20270315 kl. 13.00.",
+        "Bidraget är 1 234 567 kr, 2 500 000 kronor och 1 234,50 kronor.",
+        "Diarienummer KN 2029/0042 och RS 2026/1234-12.",
+        "Organisationsnummer 802400-1235, 232100-0255 och 212000-1124.",
+        "Telefontid 08.00–12.00, plusgiro 12 34 56-7 och bankgiro 5050-1055.",
+        "Vi nås på registrator@skane.se via kundtjänst, @SkåneKultur på Instagram.",
+        "Årets tema: Kultur (at) hela Skåne.",
+    ],
+)
+def test_what_the_widened_detectors_must_leave_alone(text):
+    """The false-positive side of the widened detection: dates, amounts, registration and
+    organisation numbers and times survive (a functional address is for `keep`)."""
+    found = [f for f in find_personal_data(text) if f.text != "registrator@skane.se"]
+    assert found == []

@@ -124,7 +124,10 @@ def test_organisations_submitting_at_the_same_second_get_one_number_each_without
     report(f"{AT_ONCE} submissions at once: numbers {numbers[0]} … {numbers[-1]}, no gaps")
 
 
-def test_two_representatives_submitting_the_same_response_at_once_keep_one_number(demo):
+def test_two_representatives_submitting_the_same_response_at_once_make_one_submission(demo):
+    """Defect (issue 20): two representatives pressing "Skicka in" at once (or one double
+    click) made two identical versions and two receipts each. The row lock orders them;
+    the second finds the first's submission standing and nothing new since."""
     round = _open_round()
     ((organisation, first),) = _organisations(1)
     second = User.objects.create_user("kassor@example.se", "x")
@@ -133,10 +136,11 @@ def test_two_representatives_submitting_the_same_response_at_once_keep_one_numbe
     )
     response = _answered(round, organisation, first)
 
-    assert _at_once([_submitting(response, first), _submitting(response, second)]) == []
+    errors = _at_once([_submitting(response, first), _submitting(response, second)])
+    assert [type(error) for error in errors] == [services.NothingNewToSubmit]
     response.refresh_from_db()
     assert response.registration_number is not None
-    assert list(response.submissions.values_list("number", flat=True).order_by("number")) == [1, 2]
+    assert list(response.submissions.values_list("number", flat=True).order_by("number")) == [1]
     assert Response.objects.filter(registration_number=response.registration_number).count() == 1
 
 

@@ -346,3 +346,15 @@ def test_scripts_in_the_plan_do_not_reach_the_pdfs_html(draft, django_capture_on
     # What was written is still there, as text.
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in document.html
     assert "</style><script>" not in document.html
+
+
+def test_every_table_header_has_a_scope(rendered):
+    """Defect (issue 20): the plan's 98 header cells carried no /Scope (WeasyPrint writes
+    none): the matrix's column heads, its municipalities' row heads and the sub-regions'
+    group heads are told apart now."""
+    from tests.consultations.test_receipt import _table_headers
+
+    with pikepdf.open(io.BytesIO(rendered.content)) as tagged:
+        scopes = _table_headers(tagged)
+    assert len(scopes) > 40
+    assert set(scopes) == {"/Row", "/Column"}

@@ -153,17 +153,54 @@ def test_a_draft_after_a_submission_leaves_the_public_on_the_submission(
     assert "Det finns ändringar i utkastet som inte är inskickade." in page
 
 
-def test_an_area_not_ticked_is_not_stored_whatever_was_typed_in_it(
+def test_a_rank_typed_in_an_unticked_row_is_an_error_beside_it(
     lund_client, draft_plan, lund_registration, priorities_form
 ):
+    """Defect (issue 20): a rank typed in a row not ticked was silently dropped. Now it is
+    refused beside the rank, and everything typed stays in the form."""
     data = priorities_form(
         draft_plan,
         {CHILDREN: (1, GUARANTEE)},
         version=0,
         rows={READING: {"rank": "2", "motivation": "Kanske nästa gång."}},
     )
+    response = lund_client.post(LUND_URL, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    row = _index(draft_plan, READING)
+    assert f'id="id_omrade-{row}-rank_error"' in html
+    assert "Kryssa i området" in _error_summary(html)
+    assert "Kanske nästa gång." in html and GUARANTEE in html
+    assert _stored(lund_registration) == []
+
+
+def test_submitting_with_no_area_ticked_is_refused(
+    lund_client, draft_plan, lund_registration, priorities_form
+):
+    """Defect (issue 20): "Skicka in" with nothing ticked was stored as "Inskickning 1: Inga
+    områden valda." and counted on the board."""
+    data = priorities_form(draft_plan, {}, version=0, button="submit")
+    response = lund_client.post(LUND_URL, data)
+    assert response.status_code == 400
+    assert "Kryssa i minst ett utvecklingsområde" in _error_summary(response.content.decode())
+    lund_registration.refresh_from_db()
+    assert not lund_registration.is_submitted
+    assert not Submission.objects.filter(registration=lund_registration).exists()
+
+
+def test_a_draft_with_no_area_ticked_may_be_saved(
+    lund_client, draft_plan, lund_registration, priorities_form
+):
+    data = priorities_form(draft_plan, {}, version=0)
     assert lund_client.post(LUND_URL, data).status_code == 302
-    assert _stored(lund_registration) == [(CHILDREN, 1, GUARANTEE)]
+
+
+def test_unticked_areas_fold_away(lund_client, draft_plan, lund_registration):
+    """Defect (issue 20): the form was 7,270 px tall at 1280; an unticked area shows its
+    box and title only (the rest folds away without JavaScript, stylesheet :has())."""
+    html = lund_client.get(LUND_URL).content.decode()
+    assert html.count('class="priority-row"') == draft_plan.development_areas.count()
+    assert 'class="priority-details"' in html
 
 
 # --- The window, on the server's clock -------------------------------------------------------
