@@ -35,7 +35,7 @@ def postgres_only(statements):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kulturportal', '0012_activity_area_table'),
+        ('kulturportal', '0013_organisation_review'),
     ]
 
     operations = [
