@@ -6,6 +6,7 @@ from kulturportal.demo import (
     seed_app_demos,
     seed_demo_people,
     seed_reference_data,
+    seed_structure_people,
 )
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             )
         seed_reference_data()
         logins = seed_demo_people()
+        seed_structure_people()
         seed_app_demos()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data in place. Logins (password: {DEMO_PASSWORD}):")
