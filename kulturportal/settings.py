@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -192,6 +193,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consultations.services.receipts.sweep_receipts",
         "schedule": timedelta(minutes=5),
     },
+    # Personal data whose time is up (kulturportal/retention.py, the README's table).
+    "apply-retention": {
+        "task": "kulturportal.retention.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Export files are kept a week (kulturportal/background_exports.py).
     "clean-up-exports": {
         "task": "kulturportal.background_exports.clean_up_exports",
@@ -279,6 +285,15 @@ MFA_REQUIRED_FOR_OFFICIALS = env.bool("MFA_REQUIRED_FOR_OFFICIALS", default=not 
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 ROLE_INVITATION_VALID_DAYS = 14
+# How long each kind of personal data is kept, in days (kulturportal/retention.py; the
+# README's retention table says why). Each can be set from the environment.
+RETENTION_DAYS = {
+    "outgoing_email": env.int("RETENTION_OUTGOING_EMAIL_DAYS", default=180),
+    "inbound_email": env.int("RETENTION_INBOUND_EMAIL_DAYS", default=180),
+    "role_invitations": env.int("RETENTION_ROLE_INVITATIONS_DAYS", default=90),
+    "membership_requests": env.int("RETENTION_MEMBERSHIP_REQUESTS_DAYS", default=365),
+    "inactive_accounts": env.int("RETENTION_INACTIVE_ACCOUNTS_DAYS", default=730),
+}
 
 # Request bodies: the largest upload is 20 MB (kulturportal/uploads.py); anything above
 # MAX_REQUEST_BYTES is refused before it is read. Form fields (not files) stay small.
