@@ -65,7 +65,7 @@ _client_address: ContextVar[str | None] = ContextVar("audit_client_address", def
 
 def record(
     action: str,
-    obj: models.Model,
+    obj: models.Model | type[models.Model],
     *,
     actor,
     changes: dict | None = None,
@@ -74,7 +74,8 @@ def record(
 ) -> AuditEntry:
     """Append one entry. `actor` is the person the service acts for (the view's
     request.user, the task's requester), or None for the system; an anonymous visitor is
-    recorded by `actor_label` alone (the reply link's invitee, say)."""
+    recorded by `actor_label` alone (the reply link's invitee, say). `obj` may be a model
+    class when the entry is about many of its rows (the retention task's deletions)."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     return AuditEntry.objects.create(
@@ -82,12 +83,19 @@ def record(
         actor_label=actor_label or (_label(actor) if actor else SYSTEM),
         action=action,
         content_type=ContentType.objects.get_for_model(obj),
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
+        object_id=str(obj.pk) if isinstance(obj, models.Model) else "",
+        object_repr=_repr(obj),
         changes=changes or {},
         details=jsonable(details or {}),
         ip_address=_client_address.get(),
     )
+
+
+def _repr(obj) -> str:
+    # A model class stands for its rows as a whole (the retention task's deletions).
+    if isinstance(obj, models.Model):
+        return str(obj)[:300]
+    return str(obj._meta.verbose_name_plural)[:300]
 
 
 def person(actor):

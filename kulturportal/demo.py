@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from kulturportal.discovery import app_modules
 from kulturportal.models import (
+    BodyMembership,
     Municipality,
     Organisation,
     OrganisationKind,
@@ -52,6 +53,62 @@ DEMO_PEOPLE = [
     ),
 ]
 
+# People who make the demo's structure true rather than logins to try: each sub-region a
+# municipal culture politician, the region's culture committee, Skånes Kommuner, the
+# children's culture coordinators, and each consultation body's contact. Not printed.
+STRUCTURE_PEOPLE = [
+    ("politiker.helsingborg@example.se", "Hugo", "Helander", Role.MUNICIPAL_POLITICIAN, "1283"),
+    ("politiker.kristianstad@example.se", "Karin", "Krantz", Role.MUNICIPAL_POLITICIAN, "1290"),
+    ("politiker.malmo@example.se", "Maja", "Malmgren", Role.MUNICIPAL_POLITICIAN, "1280"),
+    ("kulturnamnden@example.se", "Rolf", "Regnell", Role.REGIONAL_POLITICIAN, None),
+    (
+        "kansli@skaneskommuner.example.se",
+        "Sofia",
+        "Skoog",
+        Role.ORGANISATION_REPRESENTATIVE,
+        "Skånes Kommuner",
+    ),
+    ("samordnare.lund@example.se", "Lisa", "Ljung", Role.YOUTH_CULTURE_COORDINATOR, "1281"),
+    ("samordnare.ystad@example.se", "Yngve", "Ysander", Role.YOUTH_CULTURE_COORDINATOR, "1286"),
+    (
+        "scenkonst@example.se",
+        "Sara",
+        "Scenius",
+        Role.ORGANISATION_REPRESENTATIVE,
+        "Scenkonstkollegiet",
+    ),
+    (
+        "friscenkonst@example.se",
+        "Frida",
+        "Fri",
+        Role.ORGANISATION_REPRESENTATIVE,
+        "Kollegiet för fri scenkonst",
+    ),
+    (
+        "dans@example.se",
+        "Daniel",
+        "Dansk",
+        Role.ORGANISATION_REPRESENTATIVE,
+        "Skånes danskollegium",
+    ),
+    (
+        "bildkonst@example.se",
+        "Bo",
+        "Bildt",
+        Role.ORGANISATION_REPRESENTATIVE,
+        "Bildkonst- och formkollegiet",
+    ),
+    (
+        "kulturarv@example.se",
+        "Karl",
+        "Kulturarvsson",
+        Role.ORGANISATION_REPRESENTATIVE,
+        "Kulturarvskollegiet",
+    ),
+]
+# Scenkonstkollegiet's members are the first seven institutions (kulturportal/data/README).
+SCENKONST_MEMBERS = 7
+
 OFFICIALS_GROUP = "Regionala tjänstepersoner"
 # What the README's security section promises the officials in the admin: reference data
 # and networks they may add and change; people, the outbox and meetings they may only see
@@ -78,14 +135,16 @@ def seed_reference_data() -> None:
         )
     municipalities = {m.code: m for m in Municipality.objects.all()}
     with (DATA / "institutions.csv").open(encoding="utf-8") as rows:
-        for row in csv.DictReader(rows):
-            _seed_institution(row, municipalities)
+        institutions = [_seed_institution(row, municipalities) for row in csv.DictReader(rows)]
+    body = Organisation.objects.get(name="Scenkonstkollegiet")
+    for member in institutions[:SCENKONST_MEMBERS]:
+        BodyMembership.objects.get_or_create(body=body, organisation=member)
     _seed_officials_group()
 
 
-def _seed_institution(row: dict, municipalities: dict) -> None:
+def _seed_institution(row: dict, municipalities: dict) -> Organisation:
     host = municipalities.get(row["host_municipality_code"])
-    institution, created = Organisation.objects.get_or_create(
+    institution, _created = Organisation.objects.get_or_create(
         slug=slugify(row["name"]),
         defaults={
             "name": row["name"],
@@ -94,8 +153,9 @@ def _seed_institution(row: dict, municipalities: dict) -> None:
             "activity_areas": [row["activity_area"]],
         },
     )
-    if created and host and row["co_financed_by_region_and_municipality"] == "yes":
-        institution.co_financing_municipalities.add(host)
+    if host and row["co_financed_by_region_and_municipality"] == "yes":
+        institution.co_financing_municipalities.add(host)  # again too: the demo's truth
+    return institution
 
 
 def _seed_officials_group() -> None:
@@ -118,23 +178,33 @@ def _project_apps() -> list[str]:
 @transaction.atomic
 def seed_demo_people() -> list[tuple[str, str]]:
     """Create the demo logins; returns (e-mail, role) pairs for printing."""
-    logins = []
-    for email, first, last, role, scope in DEMO_PEOPLE:
-        user, created = User.objects.get_or_create(
-            email=email, defaults={"first_name": first, "last_name": last}
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-        if role == Role.REGIONAL_OFFICIAL:
-            User.objects.filter(pk=user.pk).update(is_staff=True)
-            user.groups.add(Group.objects.get(name=OFFICIALS_GROUP))
-        EmailAddress.objects.get_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
-        RoleAssignment.objects.get_or_create(user=user, role=role, **_scope(role, scope))
-        logins.append((email, str(Role(role).label)))
-    return logins
+    for person in DEMO_PEOPLE:
+        _seed_person(*person)
+    return [(email, str(Role(role).label)) for email, _first, _last, role, _scope in DEMO_PEOPLE]
+
+
+@transaction.atomic
+def seed_structure_people() -> None:
+    """The people behind the demo's structure (STRUCTURE_PEOPLE). Only seed_demo calls this:
+    the tests' demo fixture counts recipients and rows without them."""
+    for person in STRUCTURE_PEOPLE:
+        _seed_person(*person)
+
+
+def _seed_person(email: str, first: str, last: str, role: str, scope: str | None) -> None:
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"first_name": first, "last_name": last}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    if role == Role.REGIONAL_OFFICIAL:
+        User.objects.filter(pk=user.pk).update(is_staff=True)
+        user.groups.add(Group.objects.get(name=OFFICIALS_GROUP))
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    RoleAssignment.objects.get_or_create(user=user, role=role, **_scope(role, scope))
 
 
 def _scope(role: str, scope: str | None) -> dict:

@@ -1,15 +1,22 @@
+import logging
+import sys
 import time
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kulturportal.health import healthz
 from kulturportal.mfa import is_open_before_mfa, must_use_mfa
+
+logger = logging.getLogger(__name__)
 
 
 class RequireMfaForOfficialsMiddleware:
@@ -111,3 +118,61 @@ class RequestBodyLimitMiddleware:
                 _("Det du skickade är för stort."), status=413, content_type="text/plain"
             )
         return self.get_response(request)
+
+
+# Errors that say the database could not be reached or the connection died (a backend
+# killed, PostgreSQL restarted, a failover), not that the query was wrong.
+DATABASE_OUTAGES = (OperationalError, InterfaceError)
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+RETRY_AFTER_SECONDS = 30
+
+
+def _note_database_outage(sender, request=None, **kwargs):
+    """Django turns a view's exception into a 500 response before an outer middleware sees
+    it; this signal, sent while the exception is handled, tells that middleware which."""
+    error = sys.exc_info()[1]
+    if request is not None and isinstance(error, DATABASE_OUTAGES):
+        request.database_outage = error
+
+
+got_request_exception.connect(_note_database_outage, dispatch_uid="kulturportal.database_outage")
+
+
+class DatabaseOutageMiddleware:
+    """A connection that dies during a request gives a page, not a 500.
+
+    CONN_HEALTH_CHECKS finds a connection that died between requests; one that dies during
+    a request fails that request. A read (GET, HEAD) is then tried once more on a fresh
+    connection, as it changes nothing; anything else, or a read that fails again, gets the
+    503 page, which asks the person to try again and needs no database to render.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not self._failed(request):
+            return response
+        if request.method in SAFE_METHODS:
+            logger.warning("Database connection lost during %s; reading again", request.path)
+            response = self.get_response(request)
+            if not self._failed(request):
+                return response
+        return _unavailable()
+
+    @staticmethod
+    def _failed(request) -> bool:
+        error = request.__dict__.pop("database_outage", None)
+        if error is None:
+            return False
+        for connection in connections.all(initialized_only=True):
+            connection.close_if_unusable_or_obsolete()
+        return True
+
+
+def _unavailable() -> HttpResponse:
+    # Rendered without the request: the context processors would ask the database.
+    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -147,8 +147,9 @@ def account_blockers(user: User) -> list[str]:
 
 
 @transaction.atomic
-def delete_account(*, user: User, actor: User) -> None:
-    """Remove the person and their roles; invitations they sent keep no link to them."""
+def delete_account(*, user: User, actor: User | None) -> None:
+    """Remove the person and their roles; invitations they sent keep no link to them.
+    `actor` is the person themself, an official, or None for the retention task."""
     blockers = account_blockers(user)
     if blockers:
         raise AccountInUse(blockers)
@@ -157,7 +158,7 @@ def delete_account(*, user: User, actor: User) -> None:
         "account.deleted",
         user,
         actor=actor,
-        actor_label=f"{user.get_full_name()} <{user.email}>",
+        actor_label=f"{user.get_full_name()} <{user.email}>" if actor == user else "",
     )
     user.delete()
     invalidate_public_pages_on_commit()

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside the security headers (the 503 page gets them), outside all that reads the
+    # database, so a read retried after a lost connection runs the rest afresh.
+    "kulturportal.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -192,6 +196,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consultations.services.receipts.sweep_receipts",
         "schedule": timedelta(minutes=5),
     },
+    # Personal data whose time is up (kulturportal/retention.py, the README's table).
+    "apply-retention": {
+        "task": "kulturportal.retention.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Export files are kept a week (kulturportal/background_exports.py).
     "clean-up-exports": {
         "task": "kulturportal.background_exports.clean_up_exports",
@@ -279,6 +288,15 @@ MFA_REQUIRED_FOR_OFFICIALS = env.bool("MFA_REQUIRED_FOR_OFFICIALS", default=not 
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 ROLE_INVITATION_VALID_DAYS = 14
+# How long each kind of personal data is kept, in days (kulturportal/retention.py; the
+# README's retention table says why). Each can be set from the environment.
+RETENTION_DAYS = {
+    "outgoing_email": env.int("RETENTION_OUTGOING_EMAIL_DAYS", default=180),
+    "inbound_email": env.int("RETENTION_INBOUND_EMAIL_DAYS", default=180),
+    "role_invitations": env.int("RETENTION_ROLE_INVITATIONS_DAYS", default=90),
+    "membership_requests": env.int("RETENTION_MEMBERSHIP_REQUESTS_DAYS", default=365),
+    "inactive_accounts": env.int("RETENTION_INACTIVE_ACCOUNTS_DAYS", default=730),
+}
 
 # Open data (/api/v1/, /api/dcat): the licence of every dataset (a URI; CC0 unless the region
 # chooses another), the publisher's IRI in the catalogue, and how many requests a minute one

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from kulturportal import panels, services
+from kulturportal import panels, personal_data, retention, services
 from kulturportal.caching import personal_page, public_page
 from kulturportal.forms import AcceptInvitationForm, DeleteAccountForm, RoleInvitationForm
 from kulturportal.mfa import open_before_mfa
@@ -203,30 +203,15 @@ def accessibility(request):
 @require_safe
 @public_page
 def privacy(request):
-    return render(request, "kulturportal/privacy.html")
+    kept = [(rule.what, retention.kept_for(rule), rule.why) for rule in retention.rules()]
+    return render(request, "kulturportal/privacy.html", {"kept": kept})
 
 
 @login_required
 @require_safe
 def export_my_data(request):
-    user = request.user
-    data = {
-        "email": user.email,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "phone": user.phone,
-        "preferred_language": user.preferred_language,
-        "date_joined": user.date_joined.isoformat(),
-        "roles": [
-            {
-                "role": a.get_role_display(),
-                "scope": a.scope_label(),
-                "starts_on": a.starts_on.isoformat(),
-                "ends_on": a.ends_on.isoformat() if a.ends_on else None,
-            }
-            for a in user.role_assignments.select_related("municipality", "organisation")
-        ],
-    }
+    """Everything the portal keeps about the person (kulturportal/personal_data.py)."""
+    data = personal_data.collect(request.user)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",

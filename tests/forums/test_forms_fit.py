@@ -598,7 +598,7 @@ def test_the_send_page_frames_the_html_email_and_keeps_the_text_below(official_c
     html = _html(official_client.get(reverse("forums:meeting_send", args=[annual.pk])))
     src = reverse("forums:meeting_send_preview", args=[annual.pk])
     assert f'<iframe class="email-frame" sandbox src="{src}" title="' in html
-    assert '<details><summary>Textversionen</summary><pre class="email-text">' in html
+    assert '<details><summary>Textversionen</summary><pre class="email-text" lang="sv">' in html
     response = official_client.get(src)
     assert response.status_code == 200
     assert response["Content-Security-Policy"] == (

@@ -7,6 +7,7 @@ from kulturportal.demo import (
     seed_app_demos,
     seed_demo_people,
     seed_reference_data,
+    seed_structure_people,
 )
 
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             )
         seed_reference_data()
         logins = seed_demo_people()
+        seed_structure_people()
         seed_app_demos()
         search.rebuild()  # the demo is found as a whole, whatever wrote it
         self.stdout.write(

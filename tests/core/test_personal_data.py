@@ -1,0 +1,220 @@
+"""Issue 20, item 21: the personal-data export held only the account and the roles. It must
+hold everything the portal keeps about the person: replies with their needs, responses they
+co-wrote, join requests, priorities they submitted, audit entries about them. And a model
+added later that points at a person must be exported or said here not to be about them."""
+
+import json
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from consultations import demo as consultations_demo
+from consultations import services as consultation_services
+from consultations.models import Round, text_hash
+from consultations.services import Posted
+from forums import services as forum_services
+from kulturplan import demo as plan_demo
+from kulturplan import services as plan_services
+from kulturplan.models import CulturePlan
+from kulturportal.emails import queue_email
+from kulturportal.models import Organisation
+from kulturportal.organisations.services import request_membership
+from tests.factories import InvitationFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+# Every field that points at a person (a key to the user, an e-mail address) and is in the
+# export: (model label, field name).
+EXPORTED = {
+    ("kulturportal.User", "email"),
+    ("kulturportal.RoleAssignment", "user"),
+    ("kulturportal.RoleInvitation", "email"),
+    ("kulturportal.RoleInvitation", "invited_by"),
+    ("kulturportal.RoleInvitation", "accepted_by"),
+    ("kulturportal.Organisation", "registered_by"),
+    ("kulturportal.MembershipRequest", "user"),
+    ("kulturportal.OutgoingEmail", "to"),
+    ("kulturportal.AuditEntry", "actor"),
+    ("account.EmailAddress", "user"),
+    ("account.EmailAddress", "email"),
+    ("mfa.Authenticator", "user"),
+    ("forums.NetworkMembership", "user"),
+    ("forums.Meeting", "organiser"),
+    ("forums.AudienceRule", "people"),
+    ("forums.Invitation", "email"),
+    ("forums.Invitation", "user"),
+    ("forums.Invitation", "substitute_email"),
+    ("forums.Minutes", "adjusters"),
+    ("forums.Adjustment", "adjuster"),
+    ("consultations.Round", "created_by"),
+    ("consultations.Round", "contact_email"),
+    ("consultations.Response", "updated_by"),
+    ("consultations.Answer", "updated_by"),
+    ("consultations.Attachment", "uploaded_by"),
+    ("consultations.Submission", "submitted_by"),
+    ("kulturplan.Registration", "updated_by"),
+    ("kulturplan.Submission", "submitted_by"),
+    ("kulturplan.Priority", "contact_email"),
+    ("kulturplan.SubmittedPriority", "contact_email"),
+    ("kulturplan.PlanVersion", "created_by"),
+}
+
+# Fields that point at a person but say nothing about them worth a copy, and why.
+NOT_ABOUT_THE_PERSON = {
+    ("kulturportal.Municipality", "culture_email"): "the municipality's shared address",
+    ("kulturportal.Organisation", "email"): "the organisation's address",
+    ("kulturportal.Organisation", "reviewed_by"): "an official's decision on an organisation",
+    ("kulturportal.MembershipRequest", "decided_by"): "an official's or a representative's step",
+    ("kulturportal.ExportFile", "requested_by"): "a download, deleted within a week",
+    ("kulturportal.DailyReminder", "sent_by"): "an official's step",
+    ("kulturportal.InboundEmail", "forwarded_to"): "the inbox's forwarding address",
+    ("consultations.Note", "author"): "an official's working note",
+    ("consultations.Disposition", "decided_by"): "an official's decision",
+    ("admin.LogEntry", "user"): "an official's admin step",
+}
+
+
+def _person_fields():
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if field.auto_created and not field.concrete:
+                continue
+            points_at_user = field.is_relation and field.related_model is user_model
+            if points_at_user or isinstance(field, models.EmailField):
+                yield (model._meta.label, field.name)
+
+
+def test_every_field_pointing_at_a_person_is_exported_or_said_not_to_be():
+    unaccounted = [
+        field
+        for field in _person_fields()
+        if field not in EXPORTED and field not in NOT_ABOUT_THE_PERSON
+    ]
+    assert not unaccounted, (
+        "Add these to the person's export (an app's personal_data.export) and to EXPORTED, "
+        f"or say in NOT_ABOUT_THE_PERSON why not: {unaccounted}"
+    )
+    stale = (EXPORTED | set(NOT_ABOUT_THE_PERSON)) - set(_person_fields())
+    assert not stale, f"No longer in the models: {stale}"
+
+
+@pytest.fixture
+def busy_chief(lund_chief, settings, tmp_path):
+    """Lund's culture chief, who has done a bit of everything."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    plan_demo.seed_demo()
+    consultations_demo.seed_demo()
+    _reply_with_needs(lund_chief)
+    _co_write_a_response(lund_chief)
+    _submit_priorities(lund_chief)
+    queue_email(to=lund_chief.email, subject="Till Lund", body_text="Hej!")
+    queue_email(to="someone.else@example.se", subject="Till någon annan", body_text="Hej!")
+    request_membership(
+        actor=lund_chief,
+        organisation=Organisation.objects.get(name="Malmö Stadsteater"),
+        message="Jag sitter i teaterns styrelse.",
+    )
+    return lund_chief
+
+
+def _reply_with_needs(user):
+    invitation = InvitationFactory(
+        meeting=MeetingFactory(title="Kulturrådet", scheduled=True), email=user.email
+    )
+    forum_services.record_reply(
+        invitation=invitation,
+        response="accepted",
+        dietary_needs="Laktosfri kost",
+        access_needs="Hörslinga",
+        actor=None,
+    )
+
+
+def _co_write_a_response(user):
+    round = Round.objects.get(slug="kulturplan-2029-2032")
+    response = consultation_services.response_for(round, user.role_assignments.get().municipality)
+    question = round.questions.first()
+    consultation_services.save_answers(
+        response=response,
+        posted=[Posted(question=question, value="Lund vill se mer dans.", base_hash=text_hash(""))],
+        actor=user,
+    )
+    consultation_services.submit(response=response, actor=user)
+
+
+def _submit_priorities(user):
+    plan = CulturePlan.objects.get(slug="2029-2032")
+    registration = plan_services.registration_for(plan, user.role_assignments.get().municipality)
+    area = plan.development_areas.first()
+    plan_services.save_priorities(
+        registration=registration,
+        lines=[plan_services.Line(development_area=area, rank=1, motivation="Barnens röst.")],
+        base_version=registration.version,
+        submit=True,
+        actor=user,
+    )
+
+
+def _export(client, user) -> dict:
+    client.force_login(user)
+    response = client.get(reverse("export_my_data"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="mina-uppgifter.json"'
+    return json.loads(response.content)
+
+
+def test_the_export_holds_replies_with_needs(client, busy_chief):
+    data = _export(client, busy_chief)
+    [invitation] = data["meeting_invitations"]
+    assert invitation["meeting"] == "Kulturrådet"
+    assert invitation["reply"] == "Kommer"
+    assert invitation["dietary_needs"] == "Laktosfri kost"
+    assert invitation["access_needs"] == "Hörslinga"
+    assert data["meeting_reply_history"][0]["meeting"] == "Kulturrådet"
+
+
+def test_the_export_holds_responses_they_co_wrote(client, busy_chief):
+    data = _export(client, busy_chief)
+    [response] = data["consultation_responses"]
+    assert response["on_behalf_of"] == "Lund"
+    assert response["status"] == "Inskickat"
+    assert response["answers_you_wrote_last"][0]["answer"] == "Lund vill se mer dans."
+    assert response["versions_you_submitted"][0]["version"] == 1
+
+
+def test_the_export_holds_join_requests_and_submitted_priorities(client, busy_chief):
+    data = _export(client, busy_chief)
+    [membership] = data["membership_requests"]
+    assert membership["organisation"] == "Malmö Stadsteater"
+    assert membership["message"] == "Jag sitter i teaterns styrelse."
+    assert membership["status"] == "Väntar på beslut"
+    submission = data["plan_priorities_submitted"][-1]
+    assert submission["municipality"] == "Lund"
+    assert submission["priorities"][0]["motivation"] == "Barnens röst."
+
+
+def test_the_export_holds_the_audit_entries_about_them_and_their_e_mail(client, busy_chief):
+    data = _export(client, busy_chief)
+    actions = {entry["action"] for entry in data["audit_log"]}
+    assert {"response.submitted", "priorities.submitted"} <= actions, actions
+    assert all(entry["by_you"] for entry in data["audit_log"])
+    [email] = data["emails_sent_to_you"]
+    assert email["subject"] == "Till Lund"
+    assert data["roles"][0]["role"] == "Kulturchef"
+
+
+def test_someone_elses_export_holds_none_of_it(client, busy_chief, malmo_chief):
+    data = _export(client, malmo_chief)
+    text = json.dumps(data, ensure_ascii=False)
+    for private in ("Laktosfri", "Hörslinga", "Lund vill se mer dans", "teaterns styrelse"):
+        assert private not in text
+    assert data["account"]["email"] == malmo_chief.email
+
+
+def test_the_export_asks_for_a_login(client):
+    response = client.get(reverse("export_my_data"))
+    assert response.status_code == 302
