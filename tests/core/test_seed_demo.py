@@ -2,7 +2,6 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-
 # The search index is rebuilt by every seed (new rows, each with the time it was indexed):
 # the same index means the same documents and words, not the same row ids.
 REBUILT = {"kulturportal.SearchDocument", "kulturportal.SearchWord"}
