@@ -18,6 +18,7 @@ run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
 	$(MANAGE) seed_demo
+	$(MANAGE) rebuild_search_index
 	@echo "E-mail is printed here and kept as .eml files in var/mail/."
 	@echo "Kulturportalen: http://127.0.0.1:8000/"
 	PDF_RENDER_IN_THREAD=true $(MANAGE) runserver 127.0.0.1:8000

@@ -13,3 +13,9 @@ class ConsultationsConfig(AppConfig):
 
         panels.register()
         background_exports.register(exporting.EXPORT_NAME, exporting.build)
+        from consultations import search
+
+        search.register()
+        from consultations import api
+
+        api.register()

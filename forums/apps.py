@@ -12,3 +12,9 @@ class ForumsConfig(AppConfig):
 
         panels.register()
         inbound.register()
+        from forums import search
+
+        search.register()
+        from forums import api
+
+        api.register()

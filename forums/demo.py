@@ -13,6 +13,7 @@ from forums.models import (
     Invitation,
     Meeting,
     MeetingSession,
+    Minutes,
     Network,
 )
 from kulturportal.models import Municipality, Role, User
@@ -70,6 +71,8 @@ def seed_forums() -> None:
         _seed_round(official)
     if not Meeting.objects.filter(title="Årlig kulturpolitisk överläggning").exists():
         _seed_annual(official)
+    if not Meeting.objects.filter(title=READING_MEETING).exists():
+        _seed_reading_promotion(official)
 
 
 def _seed_round(official) -> None:
@@ -135,6 +138,46 @@ def _seed_annual(official) -> None:
             user=user,
             municipality=assignment.municipality,
         )
+
+
+READING_MEETING = "Tematisk överläggning: läsfrämjande och folkbiblioteken"
+
+
+def _seed_reading_promotion(official) -> None:
+    """A thematic deliberation held three weeks ago, with its minutes published."""
+    day = timezone.localdate() - timedelta(days=21)
+    while day.weekday() >= 5 or (day.month, day.day) in HOLIDAYS:
+        day -= timedelta(days=1)
+    meeting = Meeting.objects.create(
+        title=READING_MEETING,
+        forum_type=ForumType.THEMATIC,
+        starts_at=_at(day, 13),
+        ends_at=_at(day, 16),
+        place="Stadsbiblioteket, Kristianstad",
+        description="Hur når läsfrämjandet fler i hela Skåne? Kommunernas kulturchefer och "
+        "bibliotekschefer samtalar om folkbibliotekens roll, skolbiblioteken och "
+        "läsande för barn och nyanlända.",
+        host_municipality=Municipality.objects.get(code="1290"),
+        organiser=official,
+        status=Meeting.Status.HELD,
+        announced_at=_at(day, 8) - timedelta(days=30),
+    )
+    for position, title in enumerate(
+        [
+            "Läsfrämjande i hela Skåne: vad säger kulturplanen?",
+            "Folkbiblioteken som mötesplatser",
+            "Skolbibliotek och samverkan med förskolan",
+        ]
+    ):
+        AgendaItem.objects.create(meeting=meeting, title=title, position=position)
+    Minutes.objects.create(
+        meeting=meeting,
+        text="Deltagarna var eniga om att folkbiblioteken är navet i det läsfrämjande "
+        "arbetet. Flera kommuner vill samverka om mobila bibliotek på landsbygden. "
+        "Region Skåne återkommer med ett förslag till tematiskt nätverk för läsande.",
+        status=Minutes.Status.PUBLISHED,
+        published_at=_at(day, 17) + timedelta(days=7),
+    )
 
 
 def seed_demo() -> None:

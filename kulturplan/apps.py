@@ -10,3 +10,9 @@ class KulturplanConfig(AppConfig):
         from kulturplan import email_samples, panels, rules  # noqa: F401 - they register
 
         panels.register()
+        from kulturplan import search
+
+        search.register()
+        from kulturplan import api
+
+        api.register()

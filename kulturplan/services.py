@@ -30,7 +30,7 @@ from kulturplan.models import (
     Submission,
     SubmittedPriority,
 )
-from kulturportal import audit
+from kulturportal import audit, search
 from kulturportal.boards import (  # noqa: F401 - the reminder's refusals, for the views
     AlreadyReminded,
     BoardRow,
@@ -116,6 +116,7 @@ def create_plan(
         details={"copied_from": copy_from.title if copy_from else ""},
     )
     invalidate_public_pages_on_commit()
+    search.reindex_on_commit(plan)
     return plan
 
 
@@ -145,6 +146,7 @@ def delete_section(*, section: Section, actor) -> None:
         changes={"body": [section.body, None]},
         details={"title": section.title},
     )
+    search.reindex_on_commit(section)  # before the delete: its document goes with it
     section.delete()
     invalidate_public_pages_on_commit()
 
@@ -161,6 +163,7 @@ def delete_development_area(*, area: DevelopmentArea, actor) -> None:
     if area.submitted_priorities.exists():
         raise AreaInUse
     audit.record("development_area.deleted", area.plan, actor=actor, details={"title": area.title})
+    search.reindex_on_commit(area)  # before the delete: its document goes with it
     Priority.objects.filter(development_area=area).delete()
     area.delete()
     invalidate_public_pages_on_commit()
@@ -186,6 +189,7 @@ def save_section(*, section: Section, changed: list[str], actor) -> Section:
         details={"title": section.title},
     )
     invalidate_public_pages_on_commit()
+    search.reindex_on_commit(section)
     return section
 
 
@@ -211,6 +215,7 @@ def save_development_area(*, area: DevelopmentArea, activity_areas, actor) -> De
         details={"title": area.title},
     )
     invalidate_public_pages_on_commit()
+    search.reindex_on_commit(area)
     return area
 
 
@@ -284,6 +289,7 @@ def change_status(*, plan: CulturePlan, status: str, actor) -> CulturePlan:
         changes=audit.diff(before, audit.snapshot(plan, ["status"])),
     )
     invalidate_public_pages_on_commit()
+    search.reindex_on_commit(plan)
     return plan
 
 

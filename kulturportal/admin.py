@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from kulturportal import search
 from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.models import (
     AuditEntry,
@@ -19,17 +20,22 @@ from kulturportal.models import (
 
 
 class PublicDataAdmin(admin.ModelAdmin):
-    """What officials change in the admin may show on public pages: retire the cache."""
+    """What officials change in the admin may show on public pages and in search: retire
+    the cache and index the object again."""
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         invalidate_public_pages_on_commit()
+        search.reindex_on_commit(form.instance)
 
     def delete_model(self, request, obj):
+        search.reindex_on_commit(obj)  # before the delete, while it has its id
         super().delete_model(request, obj)
         invalidate_public_pages_on_commit()
 
     def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            search.reindex_on_commit(obj)
         super().delete_queryset(request, queryset)
         invalidate_public_pages_on_commit()
 

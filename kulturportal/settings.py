@@ -298,6 +298,17 @@ RETENTION_DAYS = {
     "inactive_accounts": env.int("RETENTION_INACTIVE_ACCOUNTS_DAYS", default=730),
 }
 
+# Open data (/api/v1/, /api/dcat): the licence of every dataset (a URI; CC0 unless the region
+# chooses another), the publisher's IRI in the catalogue, and how many requests a minute one
+# client address may make (429 and Retry-After beyond).
+OPEN_DATA_LICENSE = env.str(
+    "OPEN_DATA_LICENSE", default="http://creativecommons.org/publicdomain/zero/1.0/"
+)
+OPEN_DATA_PUBLISHER_URI = env.str(
+    "OPEN_DATA_PUBLISHER_URI", default="http://dataportal.se/organisation/SE2321000255"
+)
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=300)
+
 # Request bodies: the largest upload is 20 MB (kulturportal/uploads.py); anything above
 # MAX_REQUEST_BYTES is refused before it is read. Form fields (not files) stay small.
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=25 * 1024 * 1024)

@@ -4,6 +4,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kulturportal import health, views
+from kulturportal.api import main as api_main
+from kulturportal.api import views as api_views
+from kulturportal.search import views as search_views
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Kulturportalen"
@@ -26,6 +29,8 @@ urlpatterns = i18n_patterns(
     path("", include("forums.urls")),
     path("", include("kulturplan.urls")),
     path("", include("consultations.urls")),
+    path("sok/", search_views.search_page, name="search"),
+    path("oppna-data/", api_views.open_data, name="open_data"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("personuppgifter/", views.privacy, name="privacy"),
     path("admin/", admin.site.urls),
@@ -33,4 +38,9 @@ urlpatterns = i18n_patterns(
 )
 urlpatterns += [
     path("healthz", health.healthz, name="healthz"),
+]
+# The open data: machines' URLs, the same in every language; v1 never breaks.
+urlpatterns += [
+    *api_main.urlpatterns(),
+    *api_main.catalogue_urlpatterns(),
 ]

@@ -12,7 +12,7 @@ from consultations.models import (
 )
 from consultations.services.respondents import ANSWERS_FOR_MUNICIPALITY
 from consultations.services.rounds import RoundStillOpen
-from kulturportal import audit, redaction
+from kulturportal import audit, redaction, search
 from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.models import (
     Role,
@@ -163,6 +163,7 @@ def review_publication(
         changes=audit.diff(before, after),
     )
     invalidate_public_pages_on_commit()
+    search.reindex_on_commit(response)
     return response
 
 
@@ -190,6 +191,7 @@ def publish_responses(*, round: Round, actor) -> int:
         details={"responses": len(responses), "redactions": redactions},
     )
     invalidate_public_pages_on_commit()
+    search.reindex_on_commit(round)
     return len(responses)
 
 

@@ -20,7 +20,7 @@ from consultations.models import (
 from consultations.services.numbering import take_registration_number
 from consultations.services.receipts import send_receipts
 from consultations.services.rounds import RoundClosed, RoundNotOpen
-from kulturportal import audit, uploads
+from kulturportal import audit, search, uploads
 from kulturportal.caching import invalidate_public_pages_on_commit
 
 audit.register_actions(
@@ -165,6 +165,7 @@ def save_answers(
             changes=consent_changes,
             details={"questions": questions_changed},
         )
+    search.reindex_on_commit(response)
     return response
 
 
@@ -312,6 +313,7 @@ def submit(*, response: Response, actor, moment: datetime | None = None) -> Subm
     )
     send_receipts.delay(submission.pk)  # after the commit (kulturportal/tasks.py)
     invalidate_public_pages_on_commit()
+    search.reindex_on_commit(response)
     return submission
 
 
@@ -359,4 +361,5 @@ def withdraw(*, response: Response, actor, moment: datetime | None = None) -> Re
         details={"registration_number": response.registration_number or ""},
     )
     invalidate_public_pages_on_commit()
+    search.reindex_on_commit(response)
     return response

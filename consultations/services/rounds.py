@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from consultations.models import Group, Question, Round, RoundDocument
-from kulturportal import audit, uploads
+from kulturportal import audit, search, uploads
 from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.models import (
     Organisation,
@@ -62,6 +62,7 @@ def create_round(*, round: Round, addressed: list[Organisation] | None = None, a
     round.addressed_organisations.set(addressed or [])
     audit.record("round.created", round, actor=actor, changes=_round_changes({}, round))
     invalidate_public_pages_on_commit()
+    search.reindex_on_commit(round)
     return round
 
 
@@ -78,6 +79,7 @@ def save_round(
         round.addressed_organisations.set(addressed)
     audit.record("round.changed", round, actor=actor, changes=_round_changes(before, round))
     invalidate_public_pages_on_commit()
+    search.reindex_on_commit(round)
     return round
 
 
@@ -115,6 +117,7 @@ def save_question(*, question: Question, actor) -> Question:
         details={"question": question.text, "kind": question.kind},
     )
     invalidate_public_pages_on_commit()
+    search.reindex_on_commit(question)
     return question
 
 
@@ -130,3 +133,4 @@ def delete_question(*, question: Question, actor) -> None:
     )
     question.delete()
     invalidate_public_pages_on_commit()
+    search.reindex_on_commit(question.round)

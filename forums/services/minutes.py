@@ -12,7 +12,7 @@ from forums.models import (
     Minutes,
 )
 from forums.services.delivery import language_of
-from kulturportal import audit
+from kulturportal import audit, search
 from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.emails import (
     queue_emails,
@@ -53,6 +53,7 @@ def mark_attendance(*, meeting: Meeting, present_ids: set[int], actor) -> None:
     audit.record(
         "meeting.attendance", meeting, actor=actor, changes=changes, details={"present": present}
     )
+    search.reindex_on_commit(meeting)
 
 
 @transaction.atomic
@@ -115,6 +116,7 @@ def publish_minutes(*, minutes: Minutes, actor) -> int:
             )
         )
     queue_emails(emails)
+    search.reindex_on_commit(meeting)
     return len(emails)
 
 

@@ -10,7 +10,7 @@ from forums.models import (
     Network,
     NetworkMembership,
 )
-from kulturportal import audit
+from kulturportal import audit, search
 from kulturportal.models import (
     Role,
     RoleAssignment,
@@ -77,6 +77,7 @@ def create_thematic_network(*, area, municipalities, actor) -> Network:
             "municipalities": sorted(m.name for m in municipalities),
         },
     )
+    search.reindex_on_commit(network)
     return network
 
 

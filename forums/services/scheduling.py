@@ -21,7 +21,7 @@ from forums.models import (
 )
 from forums.services.audience import Recipient, resolve_audience
 from forums.services.delivery import send_version
-from kulturportal import audit
+from kulturportal import audit, search
 from kulturportal.bulk import insert_rows
 from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.models import (
@@ -89,6 +89,7 @@ def schedule_and_invite(*, meeting: Meeting, cover_note: str = "", actor) -> int
         details={"invitations_sent": sent},
     )
     invalidate_public_pages_on_commit()
+    search.reindex_on_commit(meeting)
     return sent
 
 
@@ -114,6 +115,7 @@ def invite_more(*, meeting: Meeting, cover_note: str = "", actor) -> int:
     )
     # bulk_create fires no signal: public pages listing the meeting by municipality change.
     invalidate_public_pages_on_commit()
+    search.reindex_on_commit(meeting)
     return sent
 
 
@@ -216,6 +218,7 @@ def save_meeting(
             **({} if notify else {"no_email": True}),
         },
     )
+    search.reindex_on_commit(meeting)
     return sent
 
 
@@ -386,6 +389,7 @@ def cancel_meeting(*, meeting: Meeting, actor) -> int:
         details={"cancellations_sent": sent},
     )
     invalidate_public_pages_on_commit()
+    search.reindex_on_commit(meeting)
     return sent
 
 
@@ -423,4 +427,5 @@ def upload_document(*, meeting: Meeting, title: str, upload, actor) -> MeetingDo
         details={"title": title, "file": upload.name, "bytes": upload.size},
     )
     invalidate_public_pages_on_commit()
+    search.reindex_on_commit(meeting)
     return document

@@ -42,6 +42,7 @@ from kulturportal.models.places import (
     SubRegion,
 )
 from kulturportal.models.reminders import DailyReminder
+from kulturportal.models.search import SearchAudience, SearchDocument, SearchWord
 
 __all__ = [
     "ACTIVITY_AREAS",
@@ -73,6 +74,9 @@ __all__ = [
     "RoleAssignmentQuerySet",
     "RoleInvitation",
     "RoleInvitationQuerySet",
+    "SearchAudience",
+    "SearchDocument",
+    "SearchWord",
     "SubRegion",
     "TimestampedModel",
     "User",

@@ -4,6 +4,7 @@ requests to represent one."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kulturportal.collation import swedish
@@ -124,6 +125,9 @@ class Organisation(TimestampedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("organisation_detail", args=[self.slug])
 
     def clean(self):
         if self.org_number:

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from kulturportal import audit
+from kulturportal import audit, search
 from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.emails import queue_emails, templated_email
 from kulturportal.models import (
@@ -188,6 +188,7 @@ def register_organisation(
         actor=actor,
     )
     invalidate_public_pages_on_commit()  # a hosted institution shows on its municipality's page
+    search.reindex_on_commit(organisation)
     return organisation
 
 

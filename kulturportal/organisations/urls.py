@@ -20,6 +20,7 @@ urlpatterns = [
         views.membership_decline,
         name="membership_decline",
     ),
+    path("organisationer/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
     path("organisationer/<slug:slug>/ansok/", views.organisation_join, name="organisation_join"),
     path(
         "organisationer/<slug:slug>/ansokningar/",

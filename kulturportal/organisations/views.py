@@ -10,7 +10,8 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kulturportal.models import MembershipRequest, Organisation
+from kulturportal.caching import public_page
+from kulturportal.models import ActivityArea, MembershipRequest, Organisation
 from kulturportal.organisations import services as organisations
 from kulturportal.organisations.forms import (
     MembershipRequestForm,
@@ -25,6 +26,27 @@ DECIDE = "kulturportal.decide_membership"
 def _verify_email_first(request):
     """Only a confirmed address can take a role: the decisions are sent there."""
     return render(request, "kulturportal/organisations/verify_email.html", status=403)
+
+
+@require_safe
+@public_page
+def organisation_detail(request, slug):
+    """An organisation's public page: what the register holds about it, and nothing of its
+    people (what search and the open data show of it, too)."""
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("host_municipality").prefetch_related(
+            "co_financing_municipalities"
+        ),
+        slug=slug,
+    )
+    return render(
+        request,
+        "kulturportal/organisations/detail.html",
+        {
+            "organisation": organisation,
+            "activity_areas": ActivityArea.objects.filter(code__in=organisation.activity_areas),
+        },
+    )
 
 
 @login_required

@@ -7,6 +7,7 @@ from tests.matrix import (
     PUBLIC,
     READ_ONLY,
     answers,
+    before_mfa,
 )
 
 OFFICIALS_BAD_INPUT = {**OFFICIALS, "official": "400"}
@@ -67,6 +68,14 @@ ROWS = {
     "consultations:report_manage": (LOGGED_IN_READ_ONLY, OFFICIALS_REDIRECT),
 }
 
+# The open data: the same for everyone (before MFA too).
+ROWS.update(
+    {
+        name: before_mfa(PUBLIC, READ_ONLY)
+        for name in ("api:round_list", "api:round_detail", "api:round_responses")
+    }
+)
+
 ADMIN_ROWS: dict = {}
 
 
@@ -102,6 +111,13 @@ def build_world() -> dict:
 
 
 def url_kwargs(name: str, world: dict) -> dict | None:
+    api = {
+        "api:round_list": {},
+        "api:round_detail": {"slug": world["open_round"].slug},
+        "api:round_responses": {"slug": world["reported_round"].slug},
+    }
+    if name in api:
+        return api[name]
     if not name.startswith("consultations:"):
         return None
     open_slug = world["open_round"].slug

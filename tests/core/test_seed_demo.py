@@ -2,11 +2,17 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
+# The search index is rebuilt by every seed (new rows, each with the time it was indexed):
+# the same index means the same documents and words, not the same row ids.
+REBUILT = {"kulturportal.SearchDocument", "kulturportal.SearchWord"}
+
 
 def _snapshot():
     rows = {}
     for model in apps.get_models():
         fields = [f.attname for f in model._meta.concrete_fields]
+        if model._meta.label in REBUILT:
+            fields = [f for f in fields if f not in ("id", "indexed_at")]
         rows[model._meta.label] = sorted(map(repr, model.objects.values_list(*fields)))
     return rows
 

@@ -11,6 +11,7 @@ from tests.matrix import (
     PUBLIC,
     READ_ONLY,
     answers,
+    before_mfa,
 )
 
 MEMBERS_AND_OFFICIALS = answers(
@@ -63,6 +64,14 @@ ROWS = {
     ),
 }
 
+# The open data: public meetings only, the same for everyone (before MFA too).
+ROWS.update(
+    {
+        "api:meeting_list": before_mfa(PUBLIC, READ_ONLY),
+        "api:meeting_detail": before_mfa(PUBLIC, READ_ONLY),
+    }
+)
+
 ADMIN_ROWS = {
     "admin:forums_network_changelist": OFFICIALS,
     "admin:forums_meeting_add": answers("403", anonymous="L", official_without_mfa="M"),
@@ -104,6 +113,10 @@ def build_world() -> dict:
 
 
 def url_kwargs(name: str, world: dict) -> dict | None:
+    if name == "api:meeting_list":
+        return {}
+    if name == "api:meeting_detail":
+        return {"meeting_id": world["meeting"].pk}
     if not name.startswith("forums:"):
         return None
     if name in FIXED_KWARGS:

@@ -7,6 +7,7 @@ from tests.matrix import (
     PUBLIC,
     READ_ONLY,
     answers,
+    before_mfa,
 )
 
 # The render waits for the worker (202), which in a test transaction never comes.
@@ -49,6 +50,17 @@ ROWS = {
     "forums:network_from_priorities": (LOGGED_IN_READ_ONLY, {**OFFICIALS, "official": "404"}),
 }
 
+# The open data: the same for everyone (before MFA too).
+API_NAMES = (
+    "plan_list",
+    "plan_detail",
+    "plan_sections",
+    "plan_development_areas",
+    "plan_version",
+    "plan_priorities",
+)
+ROWS.update({f"api:{name}": before_mfa(PUBLIC, READ_ONLY) for name in API_NAMES})
+
 ADMIN_ROWS: dict = {}
 
 
@@ -70,6 +82,12 @@ def build_world() -> dict:
 
 
 def url_kwargs(name: str, world: dict) -> dict | None:
+    if name.removeprefix("api:") in API_NAMES and name.startswith("api:"):
+        if name == "api:plan_list":
+            return {}
+        if name == "api:plan_version":
+            return {"slug": world["adopted_plan"].slug, "number": 1}
+        return {"slug": world["draft_plan"].slug}
     if not name.startswith("kulturplan:") and name != "forums:network_from_priorities":
         return None
     draft = world["draft_plan"].slug

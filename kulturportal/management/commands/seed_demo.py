@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from kulturportal import search
 from kulturportal.demo import (
     DEMO_PASSWORD,
     seed_app_demos,
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         logins = seed_demo_people()
         seed_structure_people()
         seed_app_demos()
+        search.rebuild()  # the demo is found as a whole, whatever wrote it
         self.stdout.write(
             self.style.SUCCESS(f"Demo data in place. Logins (password: {DEMO_PASSWORD}):")
         )

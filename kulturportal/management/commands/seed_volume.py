@@ -3,7 +3,7 @@ import argparse
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from kulturportal import volume
+from kulturportal import search, volume
 
 
 class Command(BaseCommand):
@@ -41,5 +41,6 @@ class Command(BaseCommand):
             raise CommandError(
                 "This database already has volume. Pass --replace to make it anew."
             ) from None
+        search.rebuild()  # bulk writes index nothing themselves
         summary = ", ".join(f"{count:,} {what}" for what, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Volume in place at scale {scale}: {summary}."))
