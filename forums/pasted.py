@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from kulturportal.text import strip_hidden
 
 NAME_MAX_LENGTH = 200  # Invitation.name
+# RFC 5321's limit, and Invitation.email's: Django's validator takes up to 320 characters.
+ADDRESS_MAX_LENGTH = 254
 _BRACKETED = re.compile(r"^(?P<name>.*?)\s*<(?P<address>[^<>]*)>\s*$", re.DOTALL)
 _NEEDS_QUOTES = re.compile(r'[,;"<>()@\\:]')
 
@@ -129,7 +131,7 @@ def _clean_address(address: str) -> str:
 
 
 def _is_address(address: str) -> bool:
-    if not address or any(c.isspace() for c in address):
+    if not address or len(address) > ADDRESS_MAX_LENGTH or any(c.isspace() for c in address):
         return False
     try:
         validate_email(address)

@@ -15,6 +15,7 @@ sent in the statement that claims the next, so the window is one statement long,
 kill leaves one e-mail at most to go twice (bench/fanout.py measures it).
 """
 
+import hashlib
 import logging
 import smtplib
 from contextlib import contextmanager, suppress
@@ -73,7 +74,10 @@ def queue_emails(emails: list[OutgoingEmail], *, dispatch: bool = True) -> list[
     """Store many e-mails in one go; those whose dedupe_key exists already are left alone.
 
     Sent by tasks after commit; with dispatch=False the caller, a task itself, sends them
-    with deliver_batch once its transaction has committed (the sweep does if it dies)."""
+    with deliver_batch once its transaction has committed (the sweep does if it dies).
+    Each row is fitted to its columns first (fit_columns)."""
+    for email in emails:
+        fit_columns(email)
     keyed = [email for email in emails if email.dedupe_key]
     unkeyed = [email for email in emails if not email.dedupe_key]
     existing = set(
@@ -91,6 +95,22 @@ def queue_emails(emails: list[OutgoingEmail], *, dispatch: bool = True) -> list[
         for email in OutgoingEmail.objects.filter(dedupe_key__in=[e.dedupe_key for e in keyed])
     }
     return [by_key[email.dedupe_key] if email.dedupe_key else email for email in emails]
+
+
+def fit_columns(email: OutgoingEmail) -> OutgoingEmail:
+    """Cut what a caller built to what the columns hold: PostgreSQL refuses a longer value,
+    and with it every e-mail of the batch. A subject is shortened with an ellipsis; a
+    dedupe key (they name an address, up to 254 characters) too long for its column keeps
+    its start and a digest of the whole, so it stays one key per message. Keys that fit
+    are left exactly as they are."""
+    subject_limit = OutgoingEmail._meta.get_field("subject").max_length or 300
+    if len(email.subject) > subject_limit:
+        email.subject = email.subject[: subject_limit - 1].rstrip() + "…"
+    key_limit = OutgoingEmail._meta.get_field("dedupe_key").max_length or 200
+    if email.dedupe_key and len(email.dedupe_key) > key_limit:
+        digest = hashlib.sha256(email.dedupe_key.encode()).hexdigest()
+        email.dedupe_key = f"{email.dedupe_key[: key_limit - len(digest) - 1]}#{digest}"
+    return email
 
 
 @dataclass(frozen=True)
@@ -117,7 +137,7 @@ def _store_attachments(created: list[OutgoingEmail]) -> None:
         [
             OutgoingAttachment(
                 email=email,
-                filename=a.filename,
+                filename=_fit_filename(a.filename),
                 content=a.content,
                 content_type=a.content_type,
             )
@@ -125,6 +145,16 @@ def _store_attachments(created: list[OutgoingEmail]) -> None:
             for a in email.pending_attachments
         ]
     )
+
+
+def _fit_filename(filename: str, limit: int = 200) -> str:
+    """A file's name cut to its column, keeping the extension."""
+    if len(filename) <= limit:
+        return filename
+    stem, dot, extension = filename.rpartition(".")
+    if not dot or len(extension) > 10:
+        return filename[:limit]
+    return f"{stem[: limit - len(extension) - 1]}.{extension}"
 
 
 def templated_email(

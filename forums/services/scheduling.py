@@ -22,7 +22,7 @@ from forums.models import (
 from forums.services.audience import Recipient, resolve_audience
 from forums.services.delivery import send_version
 from kulturportal import audit
-from kulturportal.bulk import insert_rows
+from kulturportal.bulk import fit_text, insert_rows
 from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.models import (
     AuditEntry,
@@ -119,7 +119,9 @@ def invite_more(*, meeting: Meeting, cover_note: str = "", actor) -> int:
 
 def _create_invitations(meeting: Meeting, recipients: list[Recipient]) -> None:
     """Those not yet invited. The meeting's row is locked (select_for_update) by both
-    callers, so nobody else invites the same address meanwhile."""
+    callers, so nobody else invites the same address meanwhile. A name is copied cut to
+    the column (a 100-character first and last name make 201): one long name must never
+    stop everyone's invitation."""
     invited = set(meeting.invitations.values_list("email", flat=True))
     insert_rows(
         Invitation,
@@ -127,7 +129,7 @@ def _create_invitations(meeting: Meeting, recipients: list[Recipient]) -> None:
             {
                 "meeting_id": meeting.pk,
                 "email": email,
-                "name": r.name,
+                "name": fit_text(r.name, Invitation, "name"),
                 "user_id": r.user_id,
                 "municipality_id": r.municipality_id,
                 "organisation_id": r.organisation_id,
