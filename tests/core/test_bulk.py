@@ -15,6 +15,6 @@ def test_a_value_longer_than_its_column_is_refused_before_the_copy_on_every_data
     Now every database refuses it the same way, naming the column."""
     meeting = MeetingFactory()
     row = {"meeting_id": meeting.pk, "email": "a@example.se", "name": "x" * 201}
-    with pytest.raises(ValueError, match="Invitation.name"):
+    with pytest.raises(ValueError, match=r"Invitation\.name"):
         insert_rows(Invitation, [row])
     assert not Invitation.objects.exists()
