@@ -327,12 +327,17 @@ class ReplyForm(forms.ModelForm):
     class Meta:
         model = Invitation
         fields = Invitation.REPLY_FIELDS
-        widgets = {"response": forms.RadioSelect, "session": forms.RadioSelect}
+        widgets = {
+            "response": forms.RadioSelect,
+            "session": forms.RadioSelect,
+            "comment": forms.Textarea(attrs={"rows": 3}),
+        }
         labels = {"response": _("Kommer du?"), "session": _("Vilket delmöte kommer du till?")}
         help_texts = {
             "dietary_needs": _("Till exempel vegetarisk kost eller allergier."),
             "access_needs": _("Till exempel hörslinga eller tillgänglig entré."),
             "substitute_name": _("Om någon annan från din kommun kommer i ditt ställe."),
+            "comment": _("Valfritt. Arrangören läser det, till exempel om du kommer senare."),
         }
 
     def __init__(self, *args, **kwargs):

@@ -22,6 +22,7 @@ from icalendar import (
 )
 
 from forums.models import Invitation
+from kulturportal.emails import normalise_address
 from kulturportal.merging import (
     STAND_IN_ATTENDEE,
     STAND_IN_SEQUENCE,
@@ -266,7 +267,8 @@ def _organizer() -> vCalAddress:
 
 
 def _attendee(invitation) -> vCalAddress:
-    attendee = vCalAddress(f"mailto:{invitation.email}")
+    """The address in the one form it is sent to and a reply is compared in."""
+    attendee = vCalAddress(f"mailto:{normalise_address(invitation.email)}")
     attendee.params["cn"] = vText(invitation.name or invitation.email)
     attendee.params["role"] = vText("REQ-PARTICIPANT")
     attendee.params["partstat"] = vText(PARTSTAT[invitation.response])

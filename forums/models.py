@@ -460,6 +460,8 @@ class Invitation(TimestampedModel):
     access_needs = models.CharField(_("tillgänglighet"), max_length=300, blank=True)
     substitute_name = models.CharField(_("ersättare"), max_length=200, blank=True)
     substitute_email = models.EmailField(_("ersättarens e-post"), blank=True)
+    # A note to the organiser: typed on the reply page, or written in the calendar's reply.
+    comment = models.CharField(_("meddelande till arrangören"), max_length=500, blank=True)
     responded_at = models.DateTimeField(_("svarade"), null=True, blank=True)
     waitlisted = models.BooleanField(_("på väntelistan"), default=False)
     attended = models.BooleanField(_("närvarade"), null=True, blank=True)
@@ -505,6 +507,7 @@ class Invitation(TimestampedModel):
         "access_needs",
         "substitute_name",
         "substitute_email",
+        "comment",
     ]
 
     @property

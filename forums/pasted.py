@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from kulturportal.emails import normalise_address
 from kulturportal.text import strip_hidden
 
 NAME_MAX_LENGTH = 200  # Invitation.name
@@ -131,7 +132,9 @@ def _clean_address(address: str) -> str:
 
 
 def _is_address(address: str) -> bool:
-    if not address or len(address) > ADDRESS_MAX_LENGTH or any(c.isspace() for c in address):
+    """A valid address that fits its column in the form it is stored (IDNA makes it longer)."""
+    too_long = len(normalise_address(address)) > ADDRESS_MAX_LENGTH
+    if not address or too_long or any(c.isspace() for c in address):
         return False
     try:
         validate_email(address)

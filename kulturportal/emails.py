@@ -40,6 +40,23 @@ STALE_CLAIM_AFTER = timedelta(minutes=10)
 SENDING_ERRORS = OSError
 
 
+def normalise_address(address: str) -> str:
+    """One form of an e-mail address for storing, sending and comparing: no `mailto:`, no
+    surrounding space, lower case, and the domain in its IDNA (punycode) form, as mail
+    servers route it and as Django's SMTP backend sends to it. `Asa@Malmö.se` and
+    `asa@xn--malm-8qa.se` are one address. A domain that is not valid IDNA is only
+    lower-cased."""
+    address = address.strip()
+    if address[:7].lower() == "mailto:":
+        address = address[7:]
+    local, at, domain = address.rpartition("@")
+    if not at:
+        return address.lower()
+    with suppress(UnicodeError):
+        domain = domain.encode("idna").decode("ascii")
+    return f"{local}@{domain}".lower()
+
+
 def render_email(name: str, context: dict, language: str = "sv") -> tuple[str, str, str]:
     """Subject, text and HTML of the e-mail `name` in `language`, as it is stored."""
     return finish(*render_unfinished(name, context, language))

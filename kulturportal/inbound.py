@@ -11,6 +11,7 @@ on is forwarded to a person, with the original attached.
 """
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from email import message_from_bytes, policy
@@ -23,7 +24,7 @@ from django.db import connections, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from kulturportal.emails import Attachment, attach, queue_emails
+from kulturportal.emails import Attachment, attach, normalise_address, queue_emails
 from kulturportal.models import InboundEmail, OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -48,7 +49,8 @@ class Forward:
     note: str
 
 
-Handler = Callable[[EmailMessage], Applied | Forward | None]
+# A handler is given the message and its envelope sender (SMTP's MAIL FROM, "" if none).
+Handler = Callable[[EmailMessage, str], Applied | Forward | None]
 _handlers: list[Handler] = []
 
 
@@ -69,14 +71,14 @@ def receive(raw: bytes, *, sender: str = "", recipients: tuple[str, ...] = ()) -
         message_id=str(message.get("Message-ID", ""))[:300],
         raw=raw,
     )
-    _handle(record, message)
+    _handle(record, message, sender)
     return record
 
 
-def _handle(record: InboundEmail, message: EmailMessage) -> None:
+def _handle(record: InboundEmail, message: EmailMessage, envelope_sender: str) -> None:
     try:
         with transaction.atomic():
-            outcome = _first_answer(message)
+            outcome = _first_answer(message, envelope_sender)
     except Exception as error:  # Never a crash, never a lost message: a person gets it.
         logger.exception("Inbound message %s could not be handled", record.pk)
         _forward(record, settings.INBOUND_FORWARD_TO, f"{type(error).__name__}: {error}")
@@ -95,9 +97,9 @@ def _handle(record: InboundEmail, message: EmailMessage) -> None:
         _save(record, InboundEmail.Outcome.FORWARDED, note, settings.INBOUND_FORWARD_TO)
 
 
-def _first_answer(message: EmailMessage) -> Applied | Forward | None:
+def _first_answer(message: EmailMessage, envelope_sender: str) -> Applied | Forward | None:
     for handler in _handlers:
-        outcome = handler(message)
+        outcome = handler(message, envelope_sender)
         if outcome is not None:
             return outcome
     return None
@@ -127,6 +129,70 @@ def _forward(record: InboundEmail, to: str, note: str) -> OutgoingEmail:
     )
     attach(email, Attachment("original.eml", bytes(record.raw), "message/rfc822"))
     return queue_emails([email])[0]
+
+
+@dataclass(frozen=True)
+class SenderCheck:
+    """What the receiving mail server found about the sender (its Authentication-Results
+    header, RFC 8601). `required` is False where no server's name is configured
+    (INBOUND_AUTHSERV_ID): then nothing is known and nothing is asked."""
+
+    required: bool
+    passed: bool
+    found: str = ""  # the results as the server wrote them, for the person who reads why
+
+
+def check_sender(message: EmailMessage, envelope_sender: str) -> SenderCheck:
+    """Did the receiving server (INBOUND_AUTHSERV_ID) find an SPF pass for the envelope's
+    domain or a DMARC pass for the From: domain?
+
+    Only the topmost Authentication-Results header carrying that server's name counts: a
+    sender may write any header, and the receiving server adds its own on top of the
+    message. A result naming another domain than the sender's does not count."""
+    server = settings.INBOUND_AUTHSERV_ID.strip().lower()
+    if not server:
+        return SenderCheck(required=False, passed=True)
+    for header in message.get_all("Authentication-Results") or []:
+        authserv_id, results = _parse_authentication_results(str(header))
+        if authserv_id != server:
+            continue
+        from_domain = _domain(parseaddr(str(message.get("From", "")))[1])
+        envelope_domain = _domain(envelope_sender)
+        passed = any(
+            (method == "dmarc" and props.get("header.from", from_domain) == from_domain)
+            or (method == "spf" and props.get("smtp.mailfrom", envelope_domain) == envelope_domain)
+            for method, result, props in results
+            if result == "pass"
+        )
+        found = ", ".join(f"{method}={result}" for method, result, _props in results)
+        return SenderCheck(required=True, passed=passed, found=found or "none")
+    return SenderCheck(required=True, passed=False)
+
+
+def _parse_authentication_results(value: str) -> tuple[str, list[tuple[str, str, dict]]]:
+    """("mx.example.se", [("spf", "pass", {"smtp.mailfrom": "example.se"}), …])."""
+    while (uncommented := re.sub(r"\([^()]*\)", " ", value)) != value:
+        value = uncommented
+    first, *resinfos = value.split(";")
+    authserv_id = (first.split() or [""])[0].lower()
+    results = []
+    for resinfo in resinfos:
+        tokens = resinfo.split()
+        if not tokens or "=" not in tokens[0]:
+            continue
+        method, result = tokens[0].lower().split("=", 1)
+        props = {}
+        for token in tokens[1:]:
+            key, equals, prop = token.partition("=")
+            if equals and "." in key:
+                props[key.lower()] = _domain(prop.strip('"'))
+        results.append((method.split("/")[0], result.lower(), props))
+    return authserv_id, results
+
+
+def _domain(address: str) -> str:
+    """The domain of an address (or a domain itself), in the one normalised form."""
+    return normalise_address(address).rpartition("@")[2]
 
 
 def calendar_parts(message: EmailMessage) -> list[str]:

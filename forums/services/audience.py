@@ -2,7 +2,7 @@
 politicians, a network, a body's members, an institution's co-financiers, named people,
 pasted addresses), one recipient per address."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
@@ -16,6 +16,7 @@ from forums.models import (
 )
 from forums.pasted import parse_pasted
 from kulturportal import audit
+from kulturportal.emails import normalise_address
 from kulturportal.models import (
     OrganisationKind,
     Role,
@@ -42,7 +43,10 @@ class Recipient:
 
 
 def resolve_audience(meeting: Meeting) -> list[Recipient]:
-    """The union of the meeting's audience rules, one recipient per e-mail address."""
+    """The union of the meeting's audience rules, one recipient per e-mail address, each
+    address in its one normalised form (lower case, the domain in IDNA): what the
+    invitation stores, the e-mail is sent to, the calendar's ATTENDEE says and a reply is
+    compared with."""
     recipients: dict[str, Recipient] = {}
     rules = meeting.audience_rules.prefetch_related("sub_regions", "people").select_related(
         "network", "organisation"
@@ -58,7 +62,8 @@ def resolve_audience(meeting: Meeting) -> list[Recipient]:
         else:
             found = _resolve_rule(rule)
         for recipient in found:
-            recipients.setdefault(recipient.email.lower(), recipient)
+            address = normalise_address(recipient.email)
+            recipients.setdefault(address, replace(recipient, email=address))
     return sorted(recipients.values(), key=lambda r: (r.name.lower(), r.email))
 
 

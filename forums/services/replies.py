@@ -50,6 +50,7 @@ def record_reply(
     access_needs: str = "",
     substitute_name: str = "",
     substitute_email: str = "",
+    comment: str = "",
     via_calendar: bool = False,
     actor,
 ) -> Invitation:
@@ -79,6 +80,7 @@ def record_reply(
     invitation.access_needs = access_needs
     invitation.substitute_name = substitute_name
     invitation.substitute_email = substitute_email
+    invitation.comment = comment
     invitation.responded_at = timezone.now()
     invitation.waitlisted = accepted and not was_coming and meeting.is_full()
     entry_changed = meeting.is_sub_regional_round() and _calendar_state(invitation) != entry_before

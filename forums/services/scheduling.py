@@ -24,6 +24,7 @@ from forums.services.delivery import send_version
 from kulturportal import audit
 from kulturportal.bulk import fit_text, insert_rows
 from kulturportal.caching import invalidate_public_pages_on_commit
+from kulturportal.emails import normalise_address
 from kulturportal.models import (
     AuditEntry,
 )
@@ -122,7 +123,7 @@ def _create_invitations(meeting: Meeting, recipients: list[Recipient]) -> None:
     callers, so nobody else invites the same address meanwhile. A name is copied cut to
     the column (a 100-character first and last name make 201): one long name must never
     stop everyone's invitation."""
-    invited = set(meeting.invitations.values_list("email", flat=True))
+    invited = {normalise_address(e) for e in meeting.invitations.values_list("email", flat=True)}
     insert_rows(
         Invitation,
         [
@@ -136,7 +137,7 @@ def _create_invitations(meeting: Meeting, recipients: list[Recipient]) -> None:
                 "send_pending": True,  # the invitation is theirs to have: send_version
             }
             for r in recipients
-            if (email := r.email.lower()) not in invited
+            if (email := normalise_address(r.email)) not in invited
         ],
     )
 

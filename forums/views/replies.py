@@ -130,6 +130,7 @@ def _reply_rows(meeting, page) -> list[dict]:
                 "needs": "; ".join(
                     need for need in (invitation.dietary_needs, invitation.access_needs) if need
                 ),
+                "comment": invitation.comment,
                 "email_status": email.get_status_display() if email else "",
                 "email_error": email.last_error
                 if email and email.status == OutgoingEmail.Status.FAILED
@@ -150,12 +151,13 @@ EXPORT_HEADERS = [
     gettext_lazy("Kost"),
     gettext_lazy("Tillgänglighet"),
     gettext_lazy("Ersättare"),
+    gettext_lazy("Meddelande"),
     gettext_lazy("Väntelista"),
     gettext_lazy("E-poststatus"),
 ]
 
 
-EXPORT_WIDTHS = [28, 32, 16, 28, 14, 14, 30, 30, 30, 10, 14]
+EXPORT_WIDTHS = [28, 32, 16, 28, 14, 14, 30, 30, 30, 40, 10, 14]
 
 
 def _export_rows(meeting):
@@ -170,6 +172,7 @@ def _export_rows(meeting):
             i.dietary_needs,
             i.access_needs,
             " ".join(filter(None, [i.substitute_name, i.substitute_email])),
+            i.comment,
             _("ja") if i.waitlisted else "",
             i.last_email.get_status_display() if i.last_email else "",
         ]
