@@ -17,10 +17,12 @@ meeting goes to its official, saying why:
   2.1.5) and never replaces a newer answer.
 """
 
+import time
 import uuid
 from datetime import UTC, datetime
 from email.utils import parseaddr
 
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar
@@ -44,10 +46,28 @@ PARTSTATS = {
 UID_DOMAIN = "@kulturportal.skane.se"
 
 
+# What one message may make the portal read: a REPLY holds one event (with its time zone).
+MAX_EVENTS = 10
+PARSE_SECONDS = 5
+
+
 def handle(message, envelope_sender: str = "") -> Applied | Forward | None:
     """kulturportal.inbound's handler for the forums: None if the message is not about a
-    meeting invitation."""
-    for text in calendar_parts(message):
+    meeting invitation. Reads at most MAX_EVENTS events a calendar part, and stops after
+    PARSE_SECONDS: a message that asks for more is forwarded, saying so."""
+    parts = calendar_parts(message)
+    deadline = time.monotonic() + PARSE_SECONDS
+    unread = parts.unread
+    for text in parts.texts:
+        if time.monotonic() > deadline:
+            unread = _("Det tog för lång tid att läsa meddelandets kalenderdelar.")
+            break
+        events = text.upper().count("BEGIN:VEVENT")
+        if events > MAX_EVENTS:
+            unread = _(
+                "En kalenderdel har %(count)s händelser; ett kalendersvar har en. Den lästes inte."
+            ) % {"count": events}
+            continue
         try:
             calendar = Calendar.from_ical(text)
         except ValueError:
@@ -59,6 +79,8 @@ def handle(message, envelope_sender: str = "") -> Applied | Forward | None:
             meeting, invitation = found
             with translation.override("sv"):  # the official's log and forward are Swedish
                 return _reply(calendar, event, meeting, invitation, message, envelope_sender)
+    if unread:
+        return Forward(settings.INBOUND_FORWARD_TO, unread)
     return None
 
 
