@@ -23,7 +23,7 @@ from kulturportal import uploads
 from kulturportal.collation import swedish
 from kulturportal.forms import LocalDateTimeInput
 from kulturportal.models import Municipality, Organisation, OrganisationKind, SubRegion, User
-from kulturportal.text import person_label
+from kulturportal.text import clean_name, person_label
 
 MAX_DOCUMENT_BYTES = uploads.MAX_UPLOAD_BYTES
 DEFAULT_TOWNS = ["Helsingborg", "Kristianstad", "Ystad", "Malmö"]
@@ -353,6 +353,9 @@ class ReplyForm(forms.ModelForm):
             self.fields["session"].label_from_instance = _session_label
         else:
             del self.fields["session"]
+
+    def clean_substitute_name(self):
+        return clean_name(self.cleaned_data["substitute_name"])
 
     def clean(self):
         data = super().clean()

@@ -320,6 +320,9 @@ class MeetingSession(TimestampedModel):
     starts_at = models.DateTimeField(_("börjar"))
     ends_at = models.DateTimeField(_("slutar"))
     position = models.PositiveSmallIntegerField(default=0)
+    # Raised each time the session moves: the feed's SEQUENCE of its event is the
+    # meeting's plus this, so it rises whenever the session's time or place changes.
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["position", "starts_at"]

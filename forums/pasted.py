@@ -18,7 +18,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from kulturportal.emails import normalise_address
-from kulturportal.text import strip_hidden
+from kulturportal.text import clean_name
 
 NAME_MAX_LENGTH = 200  # Invitation.name
 # RFC 5321's limit, and Invitation.email's: Django's validator takes up to 320 characters.
@@ -147,8 +147,7 @@ def _clean_name(name: str) -> str:
     name = name.strip()
     if len(name) >= 2 and name[0] == name[-1] and name[0] in "\"'":
         name = unquote(name) if name[0] == '"' else name[1:-1]
-    name = " ".join(strip_hidden(name).split())
-    return name[:NAME_MAX_LENGTH]
+    return clean_name(name)[:NAME_MAX_LENGTH]
 
 
 def format_entry(name: str, address: str) -> str:

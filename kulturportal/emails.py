@@ -21,6 +21,8 @@ import smtplib
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import timedelta
+from email.header import Header
+from email.message import Message
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -355,8 +357,27 @@ def _drop_connection() -> None:
 AUTOMATIC = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "OOF, AutoReply"}
 
 
+class _Message(EmailMultiAlternatives):
+    """Django encodes a non-ASCII subject without the header's name, so it came out as an
+    empty first line ("Subject:" and the encoded words below it, which parsers read as a
+    leading space) and lines of up to 80 octets. Here the Subject is encoded knowing its
+    name, so it folds within RFC 5322's 78 octets from the first line."""
+
+    def message(self, **kwargs):
+        message = super().message(**kwargs)  # also refuses a subject with a line break
+        del message["Subject"]
+        text = str(self.subject)
+        try:
+            text.encode("ascii")
+            subject = Header(text, header_name="Subject")
+        except UnicodeEncodeError:
+            subject = Header(text, "utf-8", header_name="Subject")
+        Message.__setitem__(message, "Subject", subject)  # as it is: Django's would re-encode
+        return message
+
+
 def _build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
+    message = _Message(
         subject=email.subject,
         body=email.body_text,
         from_email=email.from_email or settings.DEFAULT_FROM_EMAIL,

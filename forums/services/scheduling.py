@@ -28,6 +28,7 @@ from kulturportal.emails import normalise_address
 from kulturportal.models import (
     AuditEntry,
 )
+from kulturportal.text import clean_name
 
 audit.register_actions(
     {
@@ -122,7 +123,8 @@ def _create_invitations(meeting: Meeting, recipients: list[Recipient]) -> None:
     """Those not yet invited. The meeting's row is locked (select_for_update) by both
     callers, so nobody else invites the same address meanwhile. A name is copied cut to
     the column (a 100-character first and last name make 201): one long name must never
-    stop everyone's invitation."""
+    stop everyone's invitation. Names are cleaned as the sign-up form cleans them (an
+    account may be older than that)."""
     invited = {normalise_address(e) for e in meeting.invitations.values_list("email", flat=True)}
     insert_rows(
         Invitation,
@@ -130,7 +132,7 @@ def _create_invitations(meeting: Meeting, recipients: list[Recipient]) -> None:
             {
                 "meeting_id": meeting.pk,
                 "email": email,
-                "name": fit_text(r.name, Invitation, "name"),
+                "name": fit_text(clean_name(r.name), Invitation, "name"),
                 "user_id": r.user_id,
                 "municipality_id": r.municipality_id,
                 "organisation_id": r.organisation_id,
@@ -198,6 +200,8 @@ def save_meeting(
     if not creating and _agenda_snapshot(meeting) != agenda_before:
         changed.add("agenda")
     session_changes = _session_changes(sessions_before, _sessions_snapshot(meeting))
+    moved_sessions = [pk for pk in session_changes if pk]
+    meeting.sessions.filter(pk__in=moved_sessions).update(revision=F("revision") + 1)
     sent = update_meeting(
         meeting=meeting,
         changed=changed,

@@ -206,7 +206,7 @@ def test_calendars_made_together_are_each_the_one_made_alone(sub_regional_round,
 
     send_now(services.schedule_and_invite, meeting=sub_regional_round, actor=None)
     invitations = list(sub_regional_round.invitations.select_related("user", "session"))
-    invitations[0].name = 'Åsa "Ek", Lund; kultur'  # a CN icalendar must quote
+    invitations[0].name = "Åsa ”Ek”, Lund; kultur"  # a CN icalendar must quote
     invitations[1].session = sub_regional_round.sessions.get(town="Ystad")
     invitations[2].response = Invitation.Response.DECLINED
     for method in ("REQUEST", "CANCEL"):

@@ -231,10 +231,13 @@ def test_pasted_names_are_kept_and_commas_in_quotes_are_part_of_the_name():
 
 
 def test_a_stored_list_reads_back_as_it_was():
-    pairs = [("Berg, Bo", "bo@x.se"), ('Ann "Nan" Ek', "ann@x.se"), ("", "c@x.se")]
+    """A straight quote in a name is made typographic (issue 20, item 11); what is stored
+    then reads back unchanged."""
+    pairs = [("Berg, Bo", "bo@x.se"), ("Ann ”Nan” Ek; kultur", "ann@x.se"), ("", "c@x.se")]
     stored = format_pasted(pairs)
     assert stored.splitlines()[0] == '"Berg, Bo" <bo@x.se>'
     assert parse_pasted(stored) == (pairs, [])
+    assert parse_pasted('"Ann \\"Nan\\" Ek" <ann@x.se>')[0] == [("Ann ”Nan” Ek", "ann@x.se")]
 
 
 def test_pasted_problems_name_their_line_and_quote_it():
