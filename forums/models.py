@@ -139,7 +139,12 @@ class MeetingQuerySet(models.QuerySet):
         return self.public()
 
     def for_listing(self):
-        return self.select_related("network", "host_municipality__sub_region").order_by("starts_at")
+        # A round is listed by its sessions' times: one query for all of them.
+        return (
+            self.select_related("network", "host_municipality__sub_region")
+            .prefetch_related("sessions")
+            .order_by("starts_at")
+        )
 
 
 class Meeting(TimestampedModel):
@@ -294,6 +299,11 @@ class Meeting(TimestampedModel):
     def has_started(self) -> bool:
         """Attendance and minutes belong to a meeting that has begun."""
         return self.starts_at is not None and self.starts_at <= timezone.now()
+
+    def offers_calendar_file(self) -> bool:
+        """"Lägg till i kalender" belongs to a meeting that is still to come: not a draft,
+        not one cancelled, not one that has ended."""
+        return self.status == self.Status.SCHEDULED and self.ends_at > timezone.now()
 
     def is_open_for_replies(self) -> bool:
         return self.status == self.Status.SCHEDULED and timezone.now() < self.replies_close_at()

@@ -214,6 +214,7 @@ def _render_manage(request, meeting, document_form, status=200):
             "invited": sum(counts.values()),
             "coming": counts.get(Invitation.Response.ACCEPTED, 0),
             "documents": meeting.documents.all(),
+            "sessions": meeting.sessions.all(),
             "document_form": document_form,
         },
         status=status,
