@@ -301,7 +301,7 @@ class Meeting(TimestampedModel):
         return self.starts_at is not None and self.starts_at <= timezone.now()
 
     def offers_calendar_file(self) -> bool:
-        """"Lägg till i kalender" belongs to a meeting that is still to come: not a draft,
+        """ "Lägg till i kalender" belongs to a meeting that is still to come: not a draft,
         not one cancelled, not one that has ended."""
         return self.status == self.Status.SCHEDULED and self.ends_at > timezone.now()
 
