@@ -138,7 +138,11 @@ def _meeting_choice() -> dict:
 
 
 def _meeting_cancelled() -> dict:
-    meeting = _annual_meeting(sequence=2, status=Meeting.Status.CANCELLED)
+    meeting = _annual_meeting(
+        sequence=2,
+        status=Meeting.Status.CANCELLED,
+        cancellation_reason="Lokalen är inte tillgänglig. Vi återkommer med ett nytt datum.",
+    )
     return _reply_context(meeting, _invitation(meeting))
 
 

@@ -300,6 +300,59 @@ class SendForm(forms.Form):
     )
 
 
+class CancelForm(forms.Form):
+    """Why the meeting is cancelled (sent to the invitees), then a confirmation."""
+
+    reason = forms.CharField(
+        label=_("Anledning (skickas till de inbjudna)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Valfritt. Högst 1 000 tecken. Till exempel om ett nytt datum kommer."),
+        error_messages={
+            "max_length": _(
+                "Anledningen får vara högst %(limit_value)d tecken (nu %(show_value)d)."
+            )
+        },
+    )
+    # Set by the confirmation step's button: cancelling cannot be undone.
+    bekrafta = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    @property
+    def confirmed(self) -> bool:
+        return self.is_valid() and self.cleaned_data["bekrafta"] == "ja"
+
+
+class WalkInForm(forms.Form):
+    """Someone at the door: added to the meeting and marked present."""
+
+    name = forms.CharField(
+        label=_("Namn"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    email = forms.EmailField(
+        label=_("E-postadress"),
+        max_length=254,
+        help_text=_("Minnesanteckningarna skickas hit när de publiceras."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Kommun"),
+        queryset=Municipality.objects.order_by(swedish("name")),
+        required=False,
+        empty_label=_("Ingen kommun"),
+        help_text=_("Har personen ett konto med en kommunal roll gäller rollens kommun."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_walk_in_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["required"] = _("Skriv personens namn.")
+        self.fields["email"].error_messages["required"] = _("Skriv personens e-postadress.")
+        self.fields["email"].error_messages["invalid"] = _(
+            "Skriv en e-postadress, till exempel namn@kommun.se."
+        )
+
+
 class DocumentForm(forms.ModelForm):
     class Meta:
         model = MeetingDocument

@@ -226,6 +226,8 @@ class Meeting(TimestampedModel):
     )
     # The official's note at the top of the invitation, written on the send page.
     cover_note = models.TextField(_("följebrev"), blank=True, max_length=2000)
+    # Why it was cancelled, in the official's words: sent in the cancellation e-mail.
+    cancellation_reason = models.TextField(_("anledning till att mötet ställs in"), blank=True)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -478,6 +480,8 @@ class Invitation(TimestampedModel):
     responded_at = models.DateTimeField(_("svarade"), null=True, blank=True)
     waitlisted = models.BooleanField(_("på väntelistan"), default=False)
     attended = models.BooleanField(_("närvarade"), null=True, blank=True)
+    # Added at the door by the official: came without an invitation (and was sent none).
+    walk_in = models.BooleanField(_("kom utan inbjudan"), default=False)
     # This person's own revisions of the calendar entry (a session chosen or changed, a
     # session of theirs moved): their SEQUENCE is the meeting's plus this, so it only rises.
     revision = models.PositiveIntegerField(default=0, editable=False)

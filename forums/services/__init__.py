@@ -38,6 +38,7 @@ from forums.services.delivery import (
 )
 from forums.services.minutes import (
     NotStarted,
+    add_walk_in,
     approve_minutes,
     mark_attendance,
     publish_minutes,
@@ -88,6 +89,7 @@ __all__ = [
     "ReplyRefused",
     "StaleMeeting",
     "add_audience_rule",
+    "add_walk_in",
     "approve_minutes",
     "calendar_key",
     "cancel_meeting",

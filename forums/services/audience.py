@@ -64,7 +64,48 @@ def resolve_audience(meeting: Meeting) -> list[Recipient]:
         for recipient in found:
             address = normalise_address(recipient.email)
             recipients.setdefault(address, replace(recipient, email=address))
-    return sorted(recipients.values(), key=lambda r: (r.name.lower(), r.email))
+    placed = _with_municipalities(list(recipients.values()))
+    return sorted(placed, key=lambda r: (r.name.lower(), r.email))
+
+
+# Whose municipality a person counts for when they hold roles in several: the one the
+# deliberations are about first.
+ROLE_ORDER = [
+    Role.CULTURE_CHIEF,
+    Role.MUNICIPAL_POLITICIAN,
+    Role.MUNICIPAL_OFFICIAL,
+    Role.YOUTH_CULTURE_COORDINATOR,
+]
+
+
+def resolve_people(recipients: list[Recipient]) -> list[Recipient]:
+    """The recipients, each with the municipality of their role (as resolve_audience)."""
+    return _with_municipalities(recipients)
+
+
+def _with_municipalities(recipients: list[Recipient]) -> list[Recipient]:
+    """Each person counts for the municipality of their municipal role, whatever rule
+    invited them (named people, pasted addresses, a network's members): the boards'
+    "Från N kommuner" and "N av 33 representerade" count them. One query."""
+    unplaced = {r.user_id for r in recipients if r.user_id and not r.municipality_id}
+    if not unplaced:
+        return recipients
+    assignments = (
+        RoleAssignment.objects.active()
+        .filter(user_id__in=unplaced, role__in=ROLE_ORDER, municipality__isnull=False)
+        .values_list("user_id", "role", "municipality_id", "municipality__sub_region_id")
+    )
+    places: dict[int, dict] = {}
+    for user_id, _role, municipality_id, sub_region_id in sorted(
+        assignments, key=lambda a: (ROLE_ORDER.index(a[1]), a[2])
+    ):
+        places.setdefault(
+            user_id, {"municipality_id": municipality_id, "sub_region_id": sub_region_id}
+        )
+    return [
+        replace(r, **places[r.user_id]) if r.user_id in places and not r.municipality_id else r
+        for r in recipients
+    ]
 
 
 def _people_with_roles(roles, *, with_sub_region: bool = False, **filters) -> list[Recipient]:

@@ -1,6 +1,7 @@
 """After the meeting: who attended, and the minutes (minnesanteckningar), saved, sent to the
 adjusters, approved and published."""
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -8,29 +9,39 @@ from django.utils.translation import gettext_lazy
 
 from forums.models import (
     Adjustment,
+    Invitation,
     Meeting,
     Minutes,
 )
+from forums.services.audience import Recipient, resolve_people
 from forums.services.delivery import language_of
 from kulturportal import audit
+from kulturportal.bulk import fit_text
 from kulturportal.caching import invalidate_public_pages_on_commit
 from kulturportal.emails import (
+    normalise_address,
     queue_emails,
     templated_email,
 )
 from kulturportal.models import (
     User,
 )
+from kulturportal.text import clean_name
 
 audit.register_actions(
     {
         "meeting.attendance": gettext_lazy("Närvaro registrerad"),
+        "meeting.walk_in": gettext_lazy("Deltagare tillagd på plats"),
         "minutes.saved": gettext_lazy("Minnesanteckningar sparade"),
         "minutes.sent_for_review": gettext_lazy("Minnesanteckningar skickade för justering"),
         "minutes.approved": gettext_lazy("Minnesanteckningar justerade"),
         "minutes.published": gettext_lazy("Minnesanteckningar publicerade"),
     },
-    details={"present": gettext_lazy("Närvarande"), "adjusters": gettext_lazy("Justerare")},
+    details={
+        "present": gettext_lazy("Närvarande"),
+        "adjusters": gettext_lazy("Justerare"),
+        "walk_in": gettext_lazy("utan inbjudan"),
+    },
 )
 
 
@@ -44,15 +55,63 @@ def mark_attendance(*, meeting: Meeting, present_ids: set[int], actor) -> None:
         raise NotStarted
     meeting.invitations.update(attended=False)
     present = meeting.invitations.filter(pk__in=present_ids).update(attended=True)
-    changes = {}
-    if meeting.status == Meeting.Status.SCHEDULED and meeting.starts_at <= timezone.now():
-        changes = {"status": [meeting.status, Meeting.Status.HELD]}
-        meeting.status = Meeting.Status.HELD
-        meeting.save(update_fields=["status", "updated_at"])
-        invalidate_public_pages_on_commit()
+    changes = _mark_held(meeting)
     audit.record(
         "meeting.attendance", meeting, actor=actor, changes=changes, details={"present": present}
     )
+
+
+@transaction.atomic
+def add_walk_in(*, meeting: Meeting, name: str, email: str, municipality=None, actor) -> Invitation:
+    """Someone who came without an invitation (or with one: then only marked present),
+    added at the door. They are sent nothing now; the minutes reach them when published.
+    Their municipality is their role's if the address is an account's, else the one
+    the official chose."""
+    if not meeting.has_started():
+        raise NotStarted
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    address = normalise_address(email)
+    invitation = next(
+        (i for i in meeting.invitations.all() if normalise_address(i.email) == address), None
+    )
+    if invitation is None:
+        account = (
+            EmailAddress.objects.filter(email__iexact=address, verified=True, user__is_active=True)
+            .select_related("user")
+            .first()
+        )
+        (placed,) = resolve_people([Recipient(email=address, user_id=account and account.user_id)])
+        invitation = Invitation.objects.create(
+            meeting=meeting,
+            email=address,
+            name=fit_text(clean_name(name), Invitation, "name"),
+            user=account.user if account else None,
+            municipality_id=placed.municipality_id or (municipality.pk if municipality else None),
+            response=Invitation.Response.ACCEPTED,
+            responded_at=timezone.now(),
+            walk_in=True,
+        )
+    invitation.attended = True
+    invitation.save(update_fields=["attended", "updated_at"])
+    _mark_held(meeting)
+    audit.record(
+        "meeting.walk_in",
+        meeting,
+        actor=actor,
+        details={"invitee": address, "walk_in": invitation.walk_in},
+    )
+    return invitation
+
+
+def _mark_held(meeting: Meeting) -> dict:
+    """A scheduled meeting whose attendance is taken has been held."""
+    if meeting.status != Meeting.Status.SCHEDULED or meeting.starts_at > timezone.now():
+        return {}
+    changes = {"status": [meeting.status, Meeting.Status.HELD]}
+    meeting.status = Meeting.Status.HELD
+    meeting.save(update_fields=["status", "updated_at"])
+    invalidate_public_pages_on_commit()
+    return changes
 
 
 @transaction.atomic

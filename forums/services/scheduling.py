@@ -44,6 +44,7 @@ audit.register_actions(
         "new_invitees": gettext_lazy("Nya inbjudna"),
         "updates_sent": gettext_lazy("Uppdaterade inbjudningar skickade"),
         "cancellations_sent": gettext_lazy("Avbokningar skickade"),
+        "reason": gettext_lazy("Anledning"),
         "sessions_changed": gettext_lazy("Delmötena ändrade"),
         "agenda_changed": gettext_lazy("Dagordningen ändrad"),
         "title": gettext_lazy("Titel"),
@@ -377,20 +378,23 @@ def _send_session_updates(meeting: Meeting, session_changes: dict, moved: set[in
 
 
 @transaction.atomic
-def cancel_meeting(*, meeting: Meeting, actor) -> int:
+def cancel_meeting(*, meeting: Meeting, reason: str = "", actor) -> int:
+    """Cancel the meeting; a sent one's invitees each get a cancellation of the entry they
+    hold, with the official's `reason` in the e-mail. Returns how many are sent."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     was_scheduled = meeting.status == Meeting.Status.SCHEDULED
     previous = meeting.status
     meeting.status = Meeting.Status.CANCELLED
+    meeting.cancellation_reason = reason.strip()
     meeting.sequence += 1
-    meeting.save(update_fields=["status", "sequence", "updated_at"])
+    meeting.save(update_fields=["status", "cancellation_reason", "sequence", "updated_at"])
     sent = send_version(meeting) if was_scheduled else 0
     audit.record(
         "meeting.cancelled",
         meeting,
         actor=actor,
         changes={"status": [previous, Meeting.Status.CANCELLED]},
-        details={"cancellations_sent": sent},
+        details={"cancellations_sent": sent, "reason": meeting.cancellation_reason},
     )
     invalidate_public_pages_on_commit()
     return sent
