@@ -451,6 +451,23 @@ class MinutesForm(forms.ModelForm):
         return data
 
 
+class ChangesRequestForm(forms.Form):
+    """An adjuster's request for changes to the minutes, sent to the official."""
+
+    comment = forms.CharField(
+        label=_("Vad behöver ändras?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Tjänstepersonen får din kommentar och skickar anteckningarna till dig igen."),
+        error_messages={
+            "required": _("Skriv vad som behöver ändras."),
+            "max_length": _(
+                "Kommentaren får vara högst %(limit_value)d tecken (nu %(show_value)d)."
+            ),
+        },
+    )
+
+
 class MeetingFilterForm(forms.Form):
     typ = forms.ChoiceField(label=_("Form"), required=False)
     ar = forms.TypedChoiceField(label=_("År"), required=False, coerce=int, empty_value=None)

@@ -574,10 +574,28 @@ class Minutes(TimestampedModel):
         verbose_name_plural = _("minnesanteckningar")
 
 
+class AdjustmentQuerySet(models.QuerySet):
+    def waiting_for(self, user):
+        """The minutes this person is to read and approve now, for Min sida."""
+        return (
+            self.filter(
+                adjuster=user, approved_at__isnull=True, minutes__status=Minutes.Status.IN_REVIEW
+            )
+            .select_related("minutes__meeting")
+            .order_by("minutes__meeting__starts_at")
+        )
+
+
 class Adjustment(TimestampedModel):
+    """One adjuster's part: approved, or changes asked for with a comment."""
+
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="adjustments")
     adjuster = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(_("godkände"), null=True, blank=True)
+    changes_requested_at = models.DateTimeField(_("bad om ändringar"), null=True, blank=True)
+    comment = models.TextField(_("vad som behöver ändras"), blank=True, max_length=2000)
+
+    objects = AdjustmentQuerySet.as_manager()
 
     class Meta:
         constraints = [

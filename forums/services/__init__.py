@@ -42,6 +42,7 @@ from forums.services.minutes import (
     approve_minutes,
     mark_attendance,
     publish_minutes,
+    request_minutes_changes,
     save_minutes,
     send_minutes_for_review,
 )
@@ -107,6 +108,7 @@ __all__ = [
     "remove_audience_rule",
     "reply_headers",
     "reply_url",
+    "request_minutes_changes",
     "resend",
     "resolve_audience",
     "save_meeting",

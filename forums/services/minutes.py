@@ -35,12 +35,14 @@ audit.register_actions(
         "minutes.saved": gettext_lazy("Minnesanteckningar sparade"),
         "minutes.sent_for_review": gettext_lazy("Minnesanteckningar skickade för justering"),
         "minutes.approved": gettext_lazy("Minnesanteckningar justerade"),
+        "minutes.changes_requested": gettext_lazy("Justeraren bad om ändringar"),
         "minutes.published": gettext_lazy("Minnesanteckningar publicerade"),
     },
     details={
         "present": gettext_lazy("Närvarande"),
         "adjusters": gettext_lazy("Justerare"),
         "walk_in": gettext_lazy("utan inbjudan"),
+        "comment": gettext_lazy("Kommentar"),
     },
 )
 
@@ -127,6 +129,8 @@ def send_minutes_for_review(*, minutes: Minutes, adjusters: list[User], actor) -
     minutes.adjustments.exclude(adjuster__in=adjusters).delete()
     for adjuster in adjusters:
         Adjustment.objects.get_or_create(minutes=minutes, adjuster=adjuster)
+    # What is sent is a new text to read: every adjuster approves it afresh.
+    minutes.adjustments.update(approved_at=None, changes_requested_at=None, comment="")
     emails = []
     for adjuster in adjusters:
         emails.append(
@@ -152,6 +156,45 @@ def approve_minutes(*, minutes: Minutes, actor: User) -> bool:
         publish_minutes(minutes=minutes, actor=actor)
         return True
     return False
+
+
+@transaction.atomic
+def request_minutes_changes(*, minutes: Minutes, comment: str, actor: User) -> None:
+    """An adjuster (`actor`) asks for changes: the minutes go back to the official as a
+    draft, with the comment, e-mailed to the meeting's organiser."""
+    minutes = (
+        Minutes.objects.select_for_update().select_related("meeting__organiser").get(pk=minutes.pk)
+    )
+    Adjustment.objects.filter(minutes=minutes, adjuster=actor).update(
+        approved_at=None, changes_requested_at=timezone.now(), comment=comment
+    )
+    minutes.status = Minutes.Status.DRAFT
+    minutes.save(update_fields=["status", "updated_at"])
+    meeting = minutes.meeting
+    audit.record(
+        "minutes.changes_requested",
+        meeting,
+        actor=actor,
+        changes={"status": [Minutes.Status.IN_REVIEW, Minutes.Status.DRAFT]},
+        details={"comment": comment},
+    )
+    organiser = meeting.organiser
+    queue_emails(
+        [
+            templated_email(
+                to=organiser.email,
+                name="forums/emails/minutes_changes_requested",
+                context={
+                    "meeting": meeting,
+                    "adjuster": actor,
+                    "comment": comment,
+                    "site_url": settings.SITE_URL,
+                },
+                language=organiser.preferred_language,
+                dedupe_key=f"minutes-changes:{minutes.pk}:{actor.pk}:{timezone.now():%Y%m%d%H%M%S%f}",
+            )
+        ]
+    )
 
 
 @transaction.atomic

@@ -61,7 +61,8 @@ ROWS = {
     # Only the appointed adjuster (Lund's culture chief) reviews the minutes.
     "forums:minutes_review": (
         answers("404", anonymous="L", lund_chief="200", official_without_mfa="M"),
-        answers("404", anonymous="L", lund_chief="R", official_without_mfa="M"),
+        # An empty POST neither approves nor asks for changes (400).
+        answers("404", anonymous="L", lund_chief="400", official_without_mfa="M"),
     ),
 }
 

@@ -289,7 +289,7 @@ def test_minutes_are_published_after_both_adjusters_approve(
     for adjuster in (lund_chief, malmo_chief):
         client.force_login(adjuster)
         with django_capture_on_commit_callbacks(execute=True):
-            client.post(review)
+            client.post(review, {"godkann": "ja"})
     minutes.refresh_from_db()
     assert minutes.status == Minutes.Status.PUBLISHED
     notified = {m.to[0] for m in mailoutbox if m.subject.startswith("Minnesanteckningar")}
