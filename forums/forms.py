@@ -252,6 +252,8 @@ class AudienceRuleForm(forms.ModelForm):
             self.fields["people"].label_from_instance = person_label
         if "emails" in self.fields:
             self.fields["emails"].required = True
+            # Kept as pasted: a blank first line stripped would shift every line number.
+            self.fields["emails"].strip = False
         if kind == Audience.BODY:
             self._organisations(OrganisationKind.CONSULTATION_BODY, _("Välj ett områdeskollegium."))
         elif kind == Audience.CO_FINANCIERS:

@@ -37,6 +37,8 @@ class Pasted:
     problems: list[str] = field(default_factory=list)
     to_mend: list[str] = field(default_factory=list)
     duplicates: int = 0
+    # The problems of the entries to mend (not the duplicates), numbered as pasted.
+    to_mend_problems: list[str] = field(default_factory=list)
 
 
 def parse_pasted(text: str) -> tuple[list[tuple[str, str]], list[str]]:
@@ -54,10 +56,12 @@ def read_pasted(text: str) -> Pasted:
             name, address = parse_entry(raw)
             if address is None:
                 bad.append(raw)
-                pasted.problems.append(
-                    _("Rad %(line)s: ”%(address)s” är inte en e-postadress.")
-                    % {"line": number, "address": raw}
-                )
+                problem = _("Rad %(line)s: ”%(address)s” är inte en e-postadress.") % {
+                    "line": number,
+                    "address": raw,
+                }
+                pasted.problems.append(problem)
+                pasted.to_mend_problems.append(problem)
             elif address in seen:
                 pasted.duplicates += 1
                 pasted.problems.append(

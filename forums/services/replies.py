@@ -29,7 +29,12 @@ from kulturportal.emails import (
 
 audit.register_actions(
     {"invitation.replied": gettext_lazy("Svar på inbjudan")},
-    details={"invitee": gettext_lazy("Inbjuden")},
+    # How the invitee replied: stored as a flag, shown in the reader's language.
+    details={
+        "invitee": gettext_lazy("Inbjuden"),
+        "via_reply_link": gettext_lazy("via svarslänken"),
+        "via_calendar": gettext_lazy("via kalendern"),
+    },
 )
 
 
@@ -95,11 +100,12 @@ def record_reply(
         meeting,
         actor=actor,
         changes=audit.diff(before, audit.snapshot(invitation, REPLY_FIELDS)),
-        details={"invitee": invitation.email, **({"via_calendar": True} if via_calendar else {})},
-        actor_label=(
-            _("%(email)s via kalendern") if via_calendar else _("%(email)s via svarslänken")
-        )
-        % {"email": invitation.email},
+        details={
+            "invitee": invitation.email,
+            ("via_calendar" if via_calendar else "via_reply_link"): True,
+        },
+        # Neutral, not a sentence: the history shows "via …" in its reader's language.
+        actor_label=invitation.email,
     )
     # A decline from the calendar has already taken the entry out of that calendar.
     if entry_changed and not (via_calendar and response == Invitation.Response.DECLINED):

@@ -250,8 +250,8 @@ def test_pasted_problems_name_their_line_and_quote_it():
 
 
 def test_pasted_names_are_stored_and_the_box_keeps_only_what_to_mend(official_client, annual):
-    """Defect: the problems were numbered by the pasted text ("Rad 3") while the box, after
-    the reload, held only the bad lines (there on line 1)."""
+    """The box keeps only the bad lines; each problem names its line as pasted (issue 20,
+    item 18 reversed issue 11's numbering by the box: "Rad 1" for line 2 misled)."""
     url = reverse("forums:meeting_audience", args=[annual.pk])
     response = official_client.post(
         url,
@@ -271,8 +271,9 @@ def test_pasted_names_are_stored_and_the_box_keeps_only_what_to_mend(official_cl
     ]
     box = html.split('name="emails"')[1].split("</textarea>")[0].split(">", 1)[1]
     assert box.strip() == "fel-adress"
-    assert "Rad 1: ”fel-adress” är inte en e-postadress." in html
-    assert "Rad 4" not in html
+    assert "Rad 4: ”fel-adress” är inte en e-postadress." in html
+    assert "Rad 1:" not in html
+    assert "Rad 3:" not in html  # the duplicate is told once, above, not as a line to mend
     assert 'id="id_emails_emails_error"' in html  # beside the field
     assert "4 adresser lades till" in html
 
