@@ -1,10 +1,13 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from forums import pasted
 from forums.models import (
@@ -389,8 +392,6 @@ class ReplyForm(forms.ModelForm):
         }
         labels = {"response": _("Kommer du?"), "session": _("Vilket delmöte kommer du till?")}
         help_texts = {
-            "dietary_needs": _("Till exempel vegetarisk kost eller allergier."),
-            "access_needs": _("Till exempel hörslinga eller tillgänglig entré."),
             "substitute_name": _("Om någon annan från din kommun kommer i ditt ställe."),
             "comment": _("Valfritt. Arrangören läser det, till exempel om du kommer senare."),
         }
@@ -398,6 +399,21 @@ class ReplyForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         meeting = self.instance.meeting
+        days = settings.FORUMS_NEEDS_RETENTION_DAYS
+        for name, example in (
+            ("dietary_needs", _("Till exempel vegetarisk kost eller allergier.")),
+            ("access_needs", _("Till exempel hörslinga eller tillgänglig entré.")),
+        ):
+            self.fields[name].help_text = format_lazy(
+                "{} {}",
+                example,
+                ngettext_lazy(
+                    "Uppgiften raderas %(days)d dag efter mötet.",
+                    "Uppgiften raderas %(days)d dagar efter mötet.",
+                    "days",
+                )
+                % {"days": days},
+            )
         self.fields["response"].choices = [
             c for c in Invitation.Response.choices if c[0] != Invitation.Response.NEEDS_ACTION
         ]

@@ -21,6 +21,7 @@ from forums.services.delivery import (
     reply_headers,
     reply_url,
 )
+from forums.services.retention import needs_as_given
 from kulturportal import audit
 from kulturportal.emails import (
     queue_emails,
@@ -99,7 +100,7 @@ def record_reply(
         "invitation.replied",
         meeting,
         actor=actor,
-        changes=audit.diff(before, audit.snapshot(invitation, REPLY_FIELDS)),
+        changes=needs_as_given(audit.diff(before, audit.snapshot(invitation, REPLY_FIELDS))),
         details={
             "invitee": invitation.email,
             ("via_calendar" if via_calendar else "via_reply_link"): True,
