@@ -138,7 +138,11 @@ def _meeting_choice() -> dict:
 
 
 def _meeting_cancelled() -> dict:
-    meeting = _annual_meeting(sequence=2, status=Meeting.Status.CANCELLED)
+    meeting = _annual_meeting(
+        sequence=2,
+        status=Meeting.Status.CANCELLED,
+        cancellation_reason="Lokalen är inte tillgänglig. Vi återkommer med ett nytt datum.",
+    )
     return _reply_context(meeting, _invitation(meeting))
 
 
@@ -172,5 +176,19 @@ register("forums/emails/meeting_choice", _meeting_choice)
 register("forums/emails/reminder_unanswered", _reminder_unanswered)
 register("forums/emails/reminder_coming", _reminder_coming)
 register("forums/emails/waiting_list_promoted", _waiting_list_promoted)
+
+
+def _minutes_changes_requested() -> dict:
+    return {
+        **_minutes_context(),
+        "adjuster": sample_user(
+            pk=5, email="lena.lundberg@lund.se", first_name="Lena", last_name="Lundberg"
+        ),
+        "comment": "Under punkt 2 saknas Malmö bland dem som beslutade. Datumet i rubriken "
+        "ska vara 12 mars.",
+    }
+
+
 register("forums/emails/minutes_review", _minutes_context)
+register("forums/emails/minutes_changes_requested", _minutes_changes_requested)
 register("forums/emails/minutes_published", _minutes_context)

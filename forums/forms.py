@@ -1,10 +1,13 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from forums import pasted
 from forums.models import (
@@ -23,7 +26,7 @@ from kulturportal import uploads
 from kulturportal.collation import swedish
 from kulturportal.forms import LocalDateTimeInput
 from kulturportal.models import Municipality, Organisation, OrganisationKind, SubRegion, User
-from kulturportal.text import person_label
+from kulturportal.text import clean_name, person_label
 
 MAX_DOCUMENT_BYTES = uploads.MAX_UPLOAD_BYTES
 DEFAULT_TOWNS = ["Helsingborg", "Kristianstad", "Ystad", "Malmö"]
@@ -252,6 +255,8 @@ class AudienceRuleForm(forms.ModelForm):
             self.fields["people"].label_from_instance = person_label
         if "emails" in self.fields:
             self.fields["emails"].required = True
+            # Kept as pasted: a blank first line stripped would shift every line number.
+            self.fields["emails"].strip = False
         if kind == Audience.BODY:
             self._organisations(OrganisationKind.CONSULTATION_BODY, _("Välj ett områdeskollegium."))
         elif kind == Audience.CO_FINANCIERS:
@@ -300,6 +305,59 @@ class SendForm(forms.Form):
     )
 
 
+class CancelForm(forms.Form):
+    """Why the meeting is cancelled (sent to the invitees), then a confirmation."""
+
+    reason = forms.CharField(
+        label=_("Anledning (skickas till de inbjudna)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Valfritt. Högst 1 000 tecken. Till exempel om ett nytt datum kommer."),
+        error_messages={
+            "max_length": _(
+                "Anledningen får vara högst %(limit_value)d tecken (nu %(show_value)d)."
+            )
+        },
+    )
+    # Set by the confirmation step's button: cancelling cannot be undone.
+    bekrafta = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    @property
+    def confirmed(self) -> bool:
+        return self.is_valid() and self.cleaned_data["bekrafta"] == "ja"
+
+
+class WalkInForm(forms.Form):
+    """Someone at the door: added to the meeting and marked present."""
+
+    name = forms.CharField(
+        label=_("Namn"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    email = forms.EmailField(
+        label=_("E-postadress"),
+        max_length=254,
+        help_text=_("Minnesanteckningarna skickas hit när de publiceras."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Kommun"),
+        queryset=Municipality.objects.order_by(swedish("name")),
+        required=False,
+        empty_label=_("Ingen kommun"),
+        help_text=_("Har personen ett konto med en kommunal roll gäller rollens kommun."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_walk_in_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["required"] = _("Skriv personens namn.")
+        self.fields["email"].error_messages["required"] = _("Skriv personens e-postadress.")
+        self.fields["email"].error_messages["invalid"] = _(
+            "Skriv en e-postadress, till exempel namn@kommun.se."
+        )
+
+
 class DocumentForm(forms.ModelForm):
     class Meta:
         model = MeetingDocument
@@ -327,17 +385,35 @@ class ReplyForm(forms.ModelForm):
     class Meta:
         model = Invitation
         fields = Invitation.REPLY_FIELDS
-        widgets = {"response": forms.RadioSelect, "session": forms.RadioSelect}
+        widgets = {
+            "response": forms.RadioSelect,
+            "session": forms.RadioSelect,
+            "comment": forms.Textarea(attrs={"rows": 3}),
+        }
         labels = {"response": _("Kommer du?"), "session": _("Vilket delmöte kommer du till?")}
         help_texts = {
-            "dietary_needs": _("Till exempel vegetarisk kost eller allergier."),
-            "access_needs": _("Till exempel hörslinga eller tillgänglig entré."),
             "substitute_name": _("Om någon annan från din kommun kommer i ditt ställe."),
+            "comment": _("Valfritt. Arrangören läser det, till exempel om du kommer senare."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         meeting = self.instance.meeting
+        days = settings.FORUMS_NEEDS_RETENTION_DAYS
+        for name, example in (
+            ("dietary_needs", _("Till exempel vegetarisk kost eller allergier.")),
+            ("access_needs", _("Till exempel hörslinga eller tillgänglig entré.")),
+        ):
+            self.fields[name].help_text = format_lazy(
+                "{} {}",
+                example,
+                ngettext_lazy(
+                    "Uppgiften raderas %(days)d dag efter mötet.",
+                    "Uppgiften raderas %(days)d dagar efter mötet.",
+                    "days",
+                )
+                % {"days": days},
+            )
         self.fields["response"].choices = [
             c for c in Invitation.Response.choices if c[0] != Invitation.Response.NEEDS_ACTION
         ]
@@ -348,6 +424,9 @@ class ReplyForm(forms.ModelForm):
             self.fields["session"].label_from_instance = _session_label
         else:
             del self.fields["session"]
+
+    def clean_substitute_name(self):
+        return clean_name(self.cleaned_data["substitute_name"])
 
     def clean(self):
         data = super().clean()
@@ -388,6 +467,23 @@ class MinutesForm(forms.ModelForm):
         if not data.get("text") and not data.get("file"):
             self.add_error("text", _("Skriv anteckningarna eller ladda upp en PDF."))
         return data
+
+
+class ChangesRequestForm(forms.Form):
+    """An adjuster's request for changes to the minutes, sent to the official."""
+
+    comment = forms.CharField(
+        label=_("Vad behöver ändras?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Tjänstepersonen får din kommentar och skickar anteckningarna till dig igen."),
+        error_messages={
+            "required": _("Skriv vad som behöver ändras."),
+            "max_length": _(
+                "Kommentaren får vara högst %(limit_value)d tecken (nu %(show_value)d)."
+            ),
+        },
+    )
 
 
 class MeetingFilterForm(forms.Form):

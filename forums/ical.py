@@ -22,6 +22,7 @@ from icalendar import (
 )
 
 from forums.models import Invitation
+from kulturportal.emails import normalise_address
 from kulturportal.merging import (
     STAND_IN_ATTENDEE,
     STAND_IN_SEQUENCE,
@@ -29,6 +30,7 @@ from kulturportal.merging import (
     STAND_IN_URL,
     CalendarMerge,
 )
+from kulturportal.text import clean_name
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 PRODID = "-//Region Skåne//Kulturportalen//SV"
@@ -68,7 +70,9 @@ def invitation_calendars(invitations, *, method: str, languages: list[str]) -> l
 
 
 def _shape(invitation, method: str) -> tuple:
-    provisional = is_provisional(invitation) and method != "CANCEL"
+    if method == "CANCEL":  # what is cancelled is the entry the person holds
+        return (False, held_session(invitation))
+    provisional = is_provisional(invitation)
     session = chosen_session(invitation) or (suggested_session(invitation) if provisional else None)
     return (provisional, session)
 
@@ -142,7 +146,8 @@ def feed_calendar(meetings, *, name: str) -> str:
             event = _event(
                 meeting,
                 uid=meeting.feed_uid(session),
-                sequence=meeting.sequence,
+                # A moved session raises its own revision: the meeting's own may not rise.
+                sequence=meeting.sequence + (session.revision if session else 0),
                 session=session,
                 url=url,
             )
@@ -154,6 +159,17 @@ def feed_calendar(meetings, *, name: str) -> str:
 def chosen_session(invitation):
     """The session this invitee said they attend; None if they have not chosen one."""
     return invitation.session if invitation.session_id else None
+
+
+def held_session(invitation):
+    """The session whose time and place the invitee's calendar entry holds: the chosen one,
+    or in a round without a choice the provisional entry's, the one nearest them; None for
+    a meeting that is not a round. A declined invitee's cancellation is built with the
+    session they held before (forums.services.replies)."""
+    chosen = chosen_session(invitation)
+    if chosen or not invitation.meeting.is_sub_regional_round():
+        return chosen
+    return suggested_session(invitation)
 
 
 def is_provisional(invitation) -> bool:
@@ -266,8 +282,9 @@ def _organizer() -> vCalAddress:
 
 
 def _attendee(invitation) -> vCalAddress:
-    attendee = vCalAddress(f"mailto:{invitation.email}")
-    attendee.params["cn"] = vText(invitation.name or invitation.email)
+    """The address in the one form it is sent to and a reply is compared in."""
+    attendee = vCalAddress(f"mailto:{normalise_address(invitation.email)}")
+    attendee.params["cn"] = vText(clean_name(invitation.name) or invitation.email)
     attendee.params["role"] = vText("REQ-PARTICIPANT")
     attendee.params["partstat"] = vText(PARTSTAT[invitation.response])
     attendee.params["rsvp"] = vText("TRUE")

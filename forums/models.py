@@ -139,7 +139,12 @@ class MeetingQuerySet(models.QuerySet):
         return self.public()
 
     def for_listing(self):
-        return self.select_related("network", "host_municipality__sub_region").order_by("starts_at")
+        # A round is listed by its sessions' times: one query for all of them.
+        return (
+            self.select_related("network", "host_municipality__sub_region")
+            .prefetch_related("sessions")
+            .order_by("starts_at")
+        )
 
 
 class Meeting(TimestampedModel):
@@ -221,6 +226,8 @@ class Meeting(TimestampedModel):
     )
     # The official's note at the top of the invitation, written on the send page.
     cover_note = models.TextField(_("följebrev"), blank=True, max_length=2000)
+    # Why it was cancelled, in the official's words: sent in the cancellation e-mail.
+    cancellation_reason = models.TextField(_("anledning till att mötet ställs in"), blank=True)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -295,6 +302,11 @@ class Meeting(TimestampedModel):
         """Attendance and minutes belong to a meeting that has begun."""
         return self.starts_at is not None and self.starts_at <= timezone.now()
 
+    def offers_calendar_file(self) -> bool:
+        """ "Lägg till i kalender" belongs to a meeting that is still to come: not a draft,
+        not one cancelled, not one that has ended."""
+        return self.status == self.Status.SCHEDULED and self.ends_at > timezone.now()
+
     def is_open_for_replies(self) -> bool:
         return self.status == self.Status.SCHEDULED and timezone.now() < self.replies_close_at()
 
@@ -320,6 +332,9 @@ class MeetingSession(TimestampedModel):
     starts_at = models.DateTimeField(_("börjar"))
     ends_at = models.DateTimeField(_("slutar"))
     position = models.PositiveSmallIntegerField(default=0)
+    # Raised each time the session moves: the feed's SEQUENCE of its event is the
+    # meeting's plus this, so it rises whenever the session's time or place changes.
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["position", "starts_at"]
@@ -460,9 +475,13 @@ class Invitation(TimestampedModel):
     access_needs = models.CharField(_("tillgänglighet"), max_length=300, blank=True)
     substitute_name = models.CharField(_("ersättare"), max_length=200, blank=True)
     substitute_email = models.EmailField(_("ersättarens e-post"), blank=True)
+    # A note to the organiser: typed on the reply page, or written in the calendar's reply.
+    comment = models.CharField(_("meddelande till arrangören"), max_length=500, blank=True)
     responded_at = models.DateTimeField(_("svarade"), null=True, blank=True)
     waitlisted = models.BooleanField(_("på väntelistan"), default=False)
     attended = models.BooleanField(_("närvarade"), null=True, blank=True)
+    # Added at the door by the official: came without an invitation (and was sent none).
+    walk_in = models.BooleanField(_("kom utan inbjudan"), default=False)
     # This person's own revisions of the calendar entry (a session chosen or changed, a
     # session of theirs moved): their SEQUENCE is the meeting's plus this, so it only rises.
     revision = models.PositiveIntegerField(default=0, editable=False)
@@ -505,6 +524,7 @@ class Invitation(TimestampedModel):
         "access_needs",
         "substitute_name",
         "substitute_email",
+        "comment",
     ]
 
     @property
@@ -554,10 +574,28 @@ class Minutes(TimestampedModel):
         verbose_name_plural = _("minnesanteckningar")
 
 
+class AdjustmentQuerySet(models.QuerySet):
+    def waiting_for(self, user):
+        """The minutes this person is to read and approve now, for Min sida."""
+        return (
+            self.filter(
+                adjuster=user, approved_at__isnull=True, minutes__status=Minutes.Status.IN_REVIEW
+            )
+            .select_related("minutes__meeting")
+            .order_by("minutes__meeting__starts_at")
+        )
+
+
 class Adjustment(TimestampedModel):
+    """One adjuster's part: approved, or changes asked for with a comment."""
+
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="adjustments")
     adjuster = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(_("godkände"), null=True, blank=True)
+    changes_requested_at = models.DateTimeField(_("bad om ändringar"), null=True, blank=True)
+    comment = models.TextField(_("vad som behöver ändras"), blank=True, max_length=2000)
+
+    objects = AdjustmentQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from forums.models import Invitation, Meeting, Network
+from forums.models import Adjustment, Invitation, Meeting, Network
 from kulturportal import panels
 from kulturportal.rules import may
 
@@ -27,6 +27,12 @@ def municipality_meetings(request, municipality) -> dict:
 
 def my_invitations(request) -> dict:
     return {"invitations": Invitation.objects.upcoming_for(request.user)}
+
+
+def minutes_to_adjust(request) -> dict | None:
+    """The minutes this person is appointed to adjust and has not yet approved."""
+    adjustments = list(Adjustment.objects.waiting_for(request.user))
+    return {"adjustments": adjustments} if adjustments else None
 
 
 def officials_links(request) -> dict | None:
@@ -57,6 +63,9 @@ def register() -> None:
         panels.MUNICIPALITY, "forums/panels/municipality.html", municipality_meetings, order=10
     )
     panels.register(panels.MY_PAGE, "forums/panels/my_page.html", my_invitations, order=10)
+    panels.register(
+        panels.MY_PAGE, "forums/panels/minutes_to_adjust.html", minutes_to_adjust, order=11
+    )
     panels.register(
         panels.MY_PAGE_MANAGE, "forums/panels/manage_links.html", officials_links, order=10
     )

@@ -17,9 +17,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from kulturportal.text import strip_hidden
+from kulturportal.emails import normalise_address
+from kulturportal.text import clean_name
 
 NAME_MAX_LENGTH = 200  # Invitation.name
+# RFC 5321's limit, and Invitation.email's: Django's validator takes up to 320 characters.
+ADDRESS_MAX_LENGTH = 254
 _BRACKETED = re.compile(r"^(?P<name>.*?)\s*<(?P<address>[^<>]*)>\s*$", re.DOTALL)
 _NEEDS_QUOTES = re.compile(r'[,;"<>()@\\:]')
 
@@ -34,6 +37,8 @@ class Pasted:
     problems: list[str] = field(default_factory=list)
     to_mend: list[str] = field(default_factory=list)
     duplicates: int = 0
+    # The problems of the entries to mend (not the duplicates), numbered as pasted.
+    to_mend_problems: list[str] = field(default_factory=list)
 
 
 def parse_pasted(text: str) -> tuple[list[tuple[str, str]], list[str]]:
@@ -51,10 +56,12 @@ def read_pasted(text: str) -> Pasted:
             name, address = parse_entry(raw)
             if address is None:
                 bad.append(raw)
-                pasted.problems.append(
-                    _("Rad %(line)s: ”%(address)s” är inte en e-postadress.")
-                    % {"line": number, "address": raw}
-                )
+                problem = _("Rad %(line)s: ”%(address)s” är inte en e-postadress.") % {
+                    "line": number,
+                    "address": raw,
+                }
+                pasted.problems.append(problem)
+                pasted.to_mend_problems.append(problem)
             elif address in seen:
                 pasted.duplicates += 1
                 pasted.problems.append(
@@ -129,7 +136,9 @@ def _clean_address(address: str) -> str:
 
 
 def _is_address(address: str) -> bool:
-    if not address or any(c.isspace() for c in address):
+    """A valid address that fits its column in the form it is stored (IDNA makes it longer)."""
+    too_long = len(normalise_address(address)) > ADDRESS_MAX_LENGTH
+    if not address or too_long or any(c.isspace() for c in address):
         return False
     try:
         validate_email(address)
@@ -142,8 +151,7 @@ def _clean_name(name: str) -> str:
     name = name.strip()
     if len(name) >= 2 and name[0] == name[-1] and name[0] in "\"'":
         name = unquote(name) if name[0] == '"' else name[1:-1]
-    name = " ".join(strip_hidden(name).split())
-    return name[:NAME_MAX_LENGTH]
+    return clean_name(name)[:NAME_MAX_LENGTH]
 
 
 def format_entry(name: str, address: str) -> str:

@@ -41,6 +41,11 @@ urlpatterns = [
     ),
     path("overlaggningar/<int:pk>/namnskyltar/", replies.meeting_badges, name="meeting_badges"),
     path("overlaggningar/<int:pk>/narvaro/", replies.meeting_attendance, name="meeting_attendance"),
+    path(
+        "overlaggningar/<int:pk>/narvaro/pa-plats/",
+        replies.attendance_walk_in,
+        name="attendance_walk_in",
+    ),
     path("overlaggningar/<int:pk>/minnesanteckningar/", minutes.minutes_edit, name="minutes_edit"),
     path(
         "overlaggningar/<int:pk>/minnesanteckningar/justera/",

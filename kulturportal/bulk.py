@@ -17,7 +17,13 @@ def insert_rows(model: type[Model], rows: list[dict]) -> None:
     auto_now fields the time of the call. No signals are sent, as with bulk_create.
 
     For columns of plain types (text, numbers, booleans, times, keys): a JSON column's
-    value would need adapting, and no caller has one."""
+    value would need adapting, and no caller has one.
+
+    Every text must fit its column, on every database: PostgreSQL refuses a longer one
+    (and with it the whole transaction), SQLite would store it. A caller fits what it
+    copies (fit_text); a value that still does not fit raises ValueError here, naming
+    the column, before anything is written."""
+    _check_lengths(model, rows)
     if connection.vendor != "postgresql":
         model._default_manager.bulk_create([model(**row) for row in rows], batch_size=500)
         return
@@ -37,6 +43,28 @@ def insert_rows(model: type[Model], rows: list[dict]) -> None:
         for row in rows:
             values = {**fixed, **{field.attname: field.get_default() for field in per_row}, **row}
             copy.write_row([values[field.attname] for field in fields])
+
+
+def fit_text(value: str, model: type[Model], field_name: str) -> str:
+    """`value` cut to what the column holds (a name copied from a longer one, say)."""
+    limit = model._meta.get_field(field_name).max_length
+    return value if limit is None or len(value) <= limit else value[:limit].rstrip()
+
+
+def _check_lengths(model: type[Model], rows: list[dict]) -> None:
+    limits = {
+        field.attname: field.max_length
+        for field in model._meta.concrete_fields
+        if getattr(field, "max_length", None)
+    }
+    for row in rows:
+        for name, limit in limits.items():
+            value = row.get(name)
+            if isinstance(value, str) and len(value) > limit:
+                raise ValueError(
+                    f"{model.__name__}.{name} holds {limit} characters, "
+                    f"not {len(value)}: {value[:40]!r}…"
+                )
 
 
 def _stamped(field) -> bool:

@@ -15,11 +15,14 @@ sent in the statement that claims the next, so the window is one statement long,
 kill leaves one e-mail at most to go twice (bench/fanout.py measures it).
 """
 
+import hashlib
 import logging
 import smtplib
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import timedelta
+from email.header import Header
+from email.message import Message
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -37,6 +40,23 @@ logger = logging.getLogger(__name__)
 STALE_CLAIM_AFTER = timedelta(minutes=10)
 # smtplib's errors are OSErrors too; _is_transient tells a 4xx reply from a 5xx one.
 SENDING_ERRORS = OSError
+
+
+def normalise_address(address: str) -> str:
+    """One form of an e-mail address for storing, sending and comparing: no `mailto:`, no
+    surrounding space, lower case, and the domain in its IDNA (punycode) form, as mail
+    servers route it and as Django's SMTP backend sends to it. `Asa@Malmö.se` and
+    `asa@xn--malm-8qa.se` are one address. A domain that is not valid IDNA is only
+    lower-cased."""
+    address = address.strip()
+    if address[:7].lower() == "mailto:":
+        address = address[7:]
+    local, at, domain = address.rpartition("@")
+    if not at:
+        return address.lower()
+    with suppress(UnicodeError):
+        domain = domain.encode("idna").decode("ascii")
+    return f"{local}@{domain}".lower()
 
 
 def render_email(name: str, context: dict, language: str = "sv") -> tuple[str, str, str]:
@@ -73,7 +93,10 @@ def queue_emails(emails: list[OutgoingEmail], *, dispatch: bool = True) -> list[
     """Store many e-mails in one go; those whose dedupe_key exists already are left alone.
 
     Sent by tasks after commit; with dispatch=False the caller, a task itself, sends them
-    with deliver_batch once its transaction has committed (the sweep does if it dies)."""
+    with deliver_batch once its transaction has committed (the sweep does if it dies).
+    Each row is fitted to its columns first (fit_columns)."""
+    for email in emails:
+        fit_columns(email)
     keyed = [email for email in emails if email.dedupe_key]
     unkeyed = [email for email in emails if not email.dedupe_key]
     existing = set(
@@ -91,6 +114,22 @@ def queue_emails(emails: list[OutgoingEmail], *, dispatch: bool = True) -> list[
         for email in OutgoingEmail.objects.filter(dedupe_key__in=[e.dedupe_key for e in keyed])
     }
     return [by_key[email.dedupe_key] if email.dedupe_key else email for email in emails]
+
+
+def fit_columns(email: OutgoingEmail) -> OutgoingEmail:
+    """Cut what a caller built to what the columns hold: PostgreSQL refuses a longer value,
+    and with it every e-mail of the batch. A subject is shortened with an ellipsis; a
+    dedupe key (they name an address, up to 254 characters) too long for its column keeps
+    its start and a digest of the whole, so it stays one key per message. Keys that fit
+    are left exactly as they are."""
+    subject_limit = OutgoingEmail._meta.get_field("subject").max_length or 300
+    if len(email.subject) > subject_limit:
+        email.subject = email.subject[: subject_limit - 1].rstrip() + "…"
+    key_limit = OutgoingEmail._meta.get_field("dedupe_key").max_length or 200
+    if email.dedupe_key and len(email.dedupe_key) > key_limit:
+        digest = hashlib.sha256(email.dedupe_key.encode()).hexdigest()
+        email.dedupe_key = f"{email.dedupe_key[: key_limit - len(digest) - 1]}#{digest}"
+    return email
 
 
 @dataclass(frozen=True)
@@ -117,7 +156,7 @@ def _store_attachments(created: list[OutgoingEmail]) -> None:
         [
             OutgoingAttachment(
                 email=email,
-                filename=a.filename,
+                filename=_fit_filename(a.filename),
                 content=a.content,
                 content_type=a.content_type,
             )
@@ -125,6 +164,16 @@ def _store_attachments(created: list[OutgoingEmail]) -> None:
             for a in email.pending_attachments
         ]
     )
+
+
+def _fit_filename(filename: str, limit: int = 200) -> str:
+    """A file's name cut to its column, keeping the extension."""
+    if len(filename) <= limit:
+        return filename
+    stem, dot, extension = filename.rpartition(".")
+    if not dot or len(extension) > 10:
+        return filename[:limit]
+    return f"{stem[: limit - len(extension) - 1]}.{extension}"
 
 
 def templated_email(
@@ -308,8 +357,27 @@ def _drop_connection() -> None:
 AUTOMATIC = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "OOF, AutoReply"}
 
 
+class _Message(EmailMultiAlternatives):
+    """Django encodes a non-ASCII subject without the header's name, so it came out as an
+    empty first line ("Subject:" and the encoded words below it, which parsers read as a
+    leading space) and lines of up to 80 octets. Here the Subject is encoded knowing its
+    name, so it folds within RFC 5322's 78 octets from the first line."""
+
+    def message(self, **kwargs):
+        message = super().message(**kwargs)  # also refuses a subject with a line break
+        del message["Subject"]
+        text = str(self.subject)
+        try:
+            text.encode("ascii")
+            subject = Header(text, header_name="Subject")
+        except UnicodeEncodeError:
+            subject = Header(text, "utf-8", header_name="Subject")
+        Message.__setitem__(message, "Subject", subject)  # as it is: Django's would re-encode
+        return message
+
+
 def _build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
+    message = _Message(
         subject=email.subject,
         body=email.body_text,
         from_email=email.from_email or settings.DEFAULT_FROM_EMAIL,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kulturportal.collation import swedish
 from kulturportal.models import Municipality, Organisation, Role, User
-from kulturportal.text import strip_hidden
+from kulturportal.text import clean_name
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -58,10 +58,10 @@ class NameForm(forms.Form):
     )
 
     def clean_first_name(self):
-        return strip_hidden(self.cleaned_data["first_name"])
+        return clean_name(self.cleaned_data["first_name"])
 
     def clean_last_name(self):
-        return strip_hidden(self.cleaned_data["last_name"])
+        return clean_name(self.cleaned_data["last_name"])
 
 
 class SignupNameForm(NameForm):

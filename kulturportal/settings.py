@@ -235,6 +235,12 @@ EMAIL_CONTACT_ADDRESS = env.str("EMAIL_CONTACT_ADDRESS", default="kultur@example
 CALENDAR_REPLY_ADDRESS = env.str("CALENDAR_REPLY_ADDRESS", default="svar@kulturportal.example.se")
 # Where a received message nobody else is named for goes (plain replies to the portal).
 INBOUND_FORWARD_TO = env.str("INBOUND_FORWARD_TO", default=EMAIL_CONTACT_ADDRESS)
+# The name (authserv-id) the organisation's receiving mail server writes in its
+# Authentication-Results header; when set, a calendar reply needs its SPF or DMARC pass.
+INBOUND_AUTHSERV_ID = env.str("INBOUND_AUTHSERV_ID", default="")
+# Dietary and access needs (health data) are deleted this many days after the meeting
+# (forums.services.forget_needs, called by the retention task).
+FORUMS_NEEDS_RETENTION_DAYS = env.int("FORUMS_NEEDS_RETENTION_DAYS", default=30)
 EMAIL_MAX_ATTEMPTS = 6
 # The first wait before a failed e-mail is tried again; it doubles up to 30 minutes.
 EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=30)

@@ -1,3 +1,4 @@
+import re
 import unicodedata
 
 # Swedish alphabetical order puts å, ä and ö after z; databases' default collations often don't.
@@ -12,6 +13,17 @@ def strip_hidden(text: str) -> str:
     """Drop control, bidirectional and zero-width characters: a name is shown to others,
     and U+202E can make "Anna" read as something else."""
     return "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf")).strip()
+
+
+def clean_name(text: str) -> str:
+    """A person's name as every mail and calendar client shows it alike: a line break or
+    tab made a space, other hidden characters dropped (strip_hidden), a literal `\\n`,
+    `\\r` or `\\t` (pasted from another system) read as the space it stood for, other
+    backslashes and carets (`^`, RFC 6868's escape in calendar parameters) dropped,
+    straight double quotes made typographic (”), and white space collapsed."""
+    text = re.sub(r"\\[nrt]", " ", text).replace("\\", "").replace("^", "")
+    text = "".join(" " if char.isspace() else char for char in text.replace('"', "”"))
+    return " ".join(strip_hidden(text).split())
 
 
 def person_label(user) -> str:

@@ -7,6 +7,7 @@ base/services/):
 - replies: the reply page's and the calendar's answers;
 - reminders: 7 and 1 days before, run by beat;
 - minutes: attendance and the minutes after the meeting;
+- retention: dietary and access needs deleted a set time after the meeting;
 - networks: thematic networks from the plan's priorities.
 
 Each write owns its transaction, takes the person it acts for (`actor`) and writes the
@@ -38,9 +39,11 @@ from forums.services.delivery import (
 )
 from forums.services.minutes import (
     NotStarted,
+    add_walk_in,
     approve_minutes,
     mark_attendance,
     publish_minutes,
+    request_minutes_changes,
     save_minutes,
     send_minutes_for_review,
 )
@@ -56,6 +59,11 @@ from forums.services.replies import (
     REPLY_FIELDS,
     ReplyRefused,
     record_reply,
+)
+from forums.services.retention import (
+    NEEDS_FIELDS,
+    forget_needs,
+    retention_days,
 )
 from forums.services.scheduling import (
     AUDITED_FIELDS,
@@ -77,6 +85,7 @@ __all__ = [
     "AUDITED_FIELDS",
     "CHANGE_LABELS",
     "MEETING_FIELDS_IN_CALENDAR",
+    "NEEDS_FIELDS",
     "PENDING_GRACE",
     "REMINDER_DAYS",
     "REPLY_FIELDS",
@@ -88,11 +97,13 @@ __all__ = [
     "ReplyRefused",
     "StaleMeeting",
     "add_audience_rule",
+    "add_walk_in",
     "approve_minutes",
     "calendar_key",
     "cancel_meeting",
     "changes_for",
     "create_thematic_network",
+    "forget_needs",
     "invite_more",
     "language_of",
     "mark_attendance",
@@ -105,8 +116,10 @@ __all__ = [
     "remove_audience_rule",
     "reply_headers",
     "reply_url",
+    "request_minutes_changes",
     "resend",
     "resolve_audience",
+    "retention_days",
     "save_meeting",
     "save_minutes",
     "schedule_and_invite",

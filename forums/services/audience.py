@@ -2,7 +2,7 @@
 politicians, a network, a body's members, an institution's co-financiers, named people,
 pasted addresses), one recipient per address."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
@@ -16,6 +16,7 @@ from forums.models import (
 )
 from forums.pasted import parse_pasted
 from kulturportal import audit
+from kulturportal.emails import normalise_address
 from kulturportal.models import (
     OrganisationKind,
     Role,
@@ -42,7 +43,10 @@ class Recipient:
 
 
 def resolve_audience(meeting: Meeting) -> list[Recipient]:
-    """The union of the meeting's audience rules, one recipient per e-mail address."""
+    """The union of the meeting's audience rules, one recipient per e-mail address, each
+    address in its one normalised form (lower case, the domain in IDNA): what the
+    invitation stores, the e-mail is sent to, the calendar's ATTENDEE says and a reply is
+    compared with."""
     recipients: dict[str, Recipient] = {}
     rules = meeting.audience_rules.prefetch_related("sub_regions", "people").select_related(
         "network", "organisation"
@@ -58,8 +62,50 @@ def resolve_audience(meeting: Meeting) -> list[Recipient]:
         else:
             found = _resolve_rule(rule)
         for recipient in found:
-            recipients.setdefault(recipient.email.lower(), recipient)
-    return sorted(recipients.values(), key=lambda r: (r.name.lower(), r.email))
+            address = normalise_address(recipient.email)
+            recipients.setdefault(address, replace(recipient, email=address))
+    placed = _with_municipalities(list(recipients.values()))
+    return sorted(placed, key=lambda r: (r.name.lower(), r.email))
+
+
+# Whose municipality a person counts for when they hold roles in several: the one the
+# deliberations are about first.
+ROLE_ORDER = [
+    Role.CULTURE_CHIEF,
+    Role.MUNICIPAL_POLITICIAN,
+    Role.MUNICIPAL_OFFICIAL,
+    Role.YOUTH_CULTURE_COORDINATOR,
+]
+
+
+def resolve_people(recipients: list[Recipient]) -> list[Recipient]:
+    """The recipients, each with the municipality of their role (as resolve_audience)."""
+    return _with_municipalities(recipients)
+
+
+def _with_municipalities(recipients: list[Recipient]) -> list[Recipient]:
+    """Each person counts for the municipality of their municipal role, whatever rule
+    invited them (named people, pasted addresses, a network's members): the boards'
+    "Från N kommuner" and "N av 33 representerade" count them. One query."""
+    unplaced = {r.user_id for r in recipients if r.user_id and not r.municipality_id}
+    if not unplaced:
+        return recipients
+    assignments = (
+        RoleAssignment.objects.active()
+        .filter(user_id__in=unplaced, role__in=ROLE_ORDER, municipality__isnull=False)
+        .values_list("user_id", "role", "municipality_id", "municipality__sub_region_id")
+    )
+    places: dict[int, dict] = {}
+    for user_id, _role, municipality_id, sub_region_id in sorted(
+        assignments, key=lambda a: (ROLE_ORDER.index(a[1]), a[2])
+    ):
+        places.setdefault(
+            user_id, {"municipality_id": municipality_id, "sub_region_id": sub_region_id}
+        )
+    return [
+        replace(r, **places[r.user_id]) if r.user_id in places and not r.municipality_id else r
+        for r in recipients
+    ]
 
 
 def _people_with_roles(roles, *, with_sub_region: bool = False, **filters) -> list[Recipient]:

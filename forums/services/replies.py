@@ -2,6 +2,8 @@
 recorded once, the waiting list kept, and in a round a changed choice sends the person a new
 revision of their own entry."""
 
+from copy import copy
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +21,7 @@ from forums.services.delivery import (
     reply_headers,
     reply_url,
 )
+from forums.services.retention import needs_as_given
 from kulturportal import audit
 from kulturportal.emails import (
     queue_emails,
@@ -27,7 +30,12 @@ from kulturportal.emails import (
 
 audit.register_actions(
     {"invitation.replied": gettext_lazy("Svar på inbjudan")},
-    details={"invitee": gettext_lazy("Inbjuden")},
+    # How the invitee replied: stored as a flag, shown in the reader's language.
+    details={
+        "invitee": gettext_lazy("Inbjuden"),
+        "via_reply_link": gettext_lazy("via svarslänken"),
+        "via_calendar": gettext_lazy("via kalendern"),
+    },
     changes_of={"invitation.replied": Invitation},
 )
 
@@ -51,6 +59,7 @@ def record_reply(
     access_needs: str = "",
     substitute_name: str = "",
     substitute_email: str = "",
+    comment: str = "",
     via_calendar: bool = False,
     actor,
 ) -> Invitation:
@@ -73,6 +82,7 @@ def record_reply(
     _refuse_started_sessions(invitation, session if accepted else None)
     before = audit.snapshot(invitation, REPLY_FIELDS)
     entry_before = _calendar_state(invitation)
+    held_before = invitation.session
     was_coming = invitation.response == Invitation.Response.ACCEPTED and not invitation.waitlisted
     invitation.response = response
     invitation.session = session if accepted else None
@@ -80,6 +90,7 @@ def record_reply(
     invitation.access_needs = access_needs
     invitation.substitute_name = substitute_name
     invitation.substitute_email = substitute_email
+    invitation.comment = comment
     invitation.responded_at = timezone.now()
     invitation.waitlisted = accepted and not was_coming and meeting.is_full()
     entry_changed = meeting.is_sub_regional_round() and _calendar_state(invitation) != entry_before
@@ -90,16 +101,17 @@ def record_reply(
         "invitation.replied",
         meeting,
         actor=actor,
-        changes=audit.diff(before, audit.snapshot(invitation, REPLY_FIELDS)),
-        details={"invitee": invitation.email, **({"via_calendar": True} if via_calendar else {})},
-        actor_label=(
-            _("%(email)s via kalendern") if via_calendar else _("%(email)s via svarslänken")
-        )
-        % {"email": invitation.email},
+        changes=needs_as_given(audit.diff(before, audit.snapshot(invitation, REPLY_FIELDS))),
+        details={
+            "invitee": invitation.email,
+            ("via_calendar" if via_calendar else "via_reply_link"): True,
+        },
+        # Neutral, not a sentence: the history shows "via …" in its reader's language.
+        actor_label=invitation.email,
     )
     # A decline from the calendar has already taken the entry out of that calendar.
     if entry_changed and not (via_calendar and response == Invitation.Response.DECLINED):
-        _send_own_entry(meeting, invitation)
+        _send_own_entry(meeting, invitation, held_before=held_before)
     if was_coming and not accepted:
         _promote_from_waiting_list(meeting)
     return invitation
@@ -131,14 +143,19 @@ def _calendar_state(invitation: Invitation) -> tuple:
     return ("provisional",)
 
 
-def _send_own_entry(meeting: Meeting, invitation: Invitation) -> None:
+def _send_own_entry(meeting: Meeting, invitation: Invitation, *, held_before=None) -> None:
     """The new revision of one person's entry: their session confirmed, the provisional
-    entry again, or a cancellation of it for them when they declined."""
+    entry again, or a cancellation of it for them when they declined: of the entry they
+    held (`held_before`, their session, or the provisional one), not of the whole round."""
     declined = invitation.response == Invitation.Response.DECLINED
     method = "CANCEL" if declined else "REQUEST"
     context = meeting_context(meeting)
     invitation.meeting = context["meeting"]
     language = language_of(invitation)
+    entry = invitation
+    if declined:
+        entry = copy(invitation)
+        entry.session = held_before
     (email,) = queue_emails(
         [
             templated_email(
@@ -152,7 +169,7 @@ def _send_own_entry(meeting: Meeting, invitation: Invitation) -> None:
                     "reply_url": reply_url(invitation, language),
                 },
                 language=language,
-                calendar=ical.invitation_calendar(invitation, method=method, language=language),
+                calendar=ical.invitation_calendar(entry, method=method, language=language),
                 calendar_method=method,
                 headers=reply_headers(meeting),
                 dedupe_key=calendar_key(invitation, method),
@@ -174,9 +191,13 @@ def _promote_from_waiting_list(meeting: Meeting) -> None:
     )
     if waiting is None or meeting.is_full():
         return
+    # A new revision of their entry, confirmed: the calendar replaces what it held.
     waiting.waitlisted = False
-    waiting.save(update_fields=["waitlisted", "updated_at"])
-    queue_emails(
+    waiting.revision += 1
+    waiting.save(update_fields=["waitlisted", "revision", "updated_at"])
+    waiting.meeting = meeting
+    language = language_of(waiting)
+    (email,) = queue_emails(
         [
             templated_email(
                 to=waiting.email,
@@ -184,10 +205,15 @@ def _promote_from_waiting_list(meeting: Meeting) -> None:
                 context={
                     "meeting": meeting,
                     "invitation": waiting,
-                    "reply_url": reply_url(waiting, language_of(waiting)),
+                    "reply_url": reply_url(waiting, language),
                 },
-                language=language_of(waiting),
+                language=language,
+                calendar=ical.invitation_calendar(waiting, method="REQUEST", language=language),
+                calendar_method="REQUEST",
+                headers=reply_headers(meeting),
                 dedupe_key=f"promoted:{waiting.pk}:{timezone.now():%Y%m%d%H%M%S}",
             )
         ]
     )
+    waiting.last_email = email
+    waiting.save(update_fields=["last_email", "updated_at"])

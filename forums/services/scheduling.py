@@ -22,11 +22,13 @@ from forums.models import (
 from forums.services.audience import Recipient, resolve_audience
 from forums.services.delivery import send_version
 from kulturportal import audit, search
-from kulturportal.bulk import insert_rows
+from kulturportal.bulk import fit_text, insert_rows
 from kulturportal.caching import invalidate_public_pages_on_commit
+from kulturportal.emails import normalise_address
 from kulturportal.models import (
     AuditEntry,
 )
+from kulturportal.text import clean_name
 
 audit.register_actions(
     {
@@ -42,6 +44,7 @@ audit.register_actions(
         "new_invitees": gettext_lazy("Nya inbjudna"),
         "updates_sent": gettext_lazy("Uppdaterade inbjudningar skickade"),
         "cancellations_sent": gettext_lazy("Avbokningar skickade"),
+        "reason": gettext_lazy("Anledning"),
         "sessions_changed": gettext_lazy("Delmötena ändrade"),
         "agenda_changed": gettext_lazy("Dagordningen ändrad"),
         "title": gettext_lazy("Titel"),
@@ -121,22 +124,25 @@ def invite_more(*, meeting: Meeting, cover_note: str = "", actor) -> int:
 
 def _create_invitations(meeting: Meeting, recipients: list[Recipient]) -> None:
     """Those not yet invited. The meeting's row is locked (select_for_update) by both
-    callers, so nobody else invites the same address meanwhile."""
-    invited = set(meeting.invitations.values_list("email", flat=True))
+    callers, so nobody else invites the same address meanwhile. A name is copied cut to
+    the column (a 100-character first and last name make 201): one long name must never
+    stop everyone's invitation. Names are cleaned as the sign-up form cleans them (an
+    account may be older than that)."""
+    invited = {normalise_address(e) for e in meeting.invitations.values_list("email", flat=True)}
     insert_rows(
         Invitation,
         [
             {
                 "meeting_id": meeting.pk,
                 "email": email,
-                "name": r.name,
+                "name": fit_text(clean_name(r.name), Invitation, "name"),
                 "user_id": r.user_id,
                 "municipality_id": r.municipality_id,
                 "organisation_id": r.organisation_id,
                 "send_pending": True,  # the invitation is theirs to have: send_version
             }
             for r in recipients
-            if (email := r.email.lower()) not in invited
+            if (email := normalise_address(r.email)) not in invited
         ],
     )
 
@@ -197,6 +203,8 @@ def save_meeting(
     if not creating and _agenda_snapshot(meeting) != agenda_before:
         changed.add("agenda")
     session_changes = _session_changes(sessions_before, _sessions_snapshot(meeting))
+    moved_sessions = [pk for pk in session_changes if pk]
+    meeting.sessions.filter(pk__in=moved_sessions).update(revision=F("revision") + 1)
     sent = update_meeting(
         meeting=meeting,
         changed=changed,
@@ -373,20 +381,23 @@ def _send_session_updates(meeting: Meeting, session_changes: dict, moved: set[in
 
 
 @transaction.atomic
-def cancel_meeting(*, meeting: Meeting, actor) -> int:
+def cancel_meeting(*, meeting: Meeting, reason: str = "", actor) -> int:
+    """Cancel the meeting; a sent one's invitees each get a cancellation of the entry they
+    hold, with the official's `reason` in the e-mail. Returns how many are sent."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     was_scheduled = meeting.status == Meeting.Status.SCHEDULED
     previous = meeting.status
     meeting.status = Meeting.Status.CANCELLED
+    meeting.cancellation_reason = reason.strip()
     meeting.sequence += 1
-    meeting.save(update_fields=["status", "sequence", "updated_at"])
+    meeting.save(update_fields=["status", "cancellation_reason", "sequence", "updated_at"])
     sent = send_version(meeting) if was_scheduled else 0
     audit.record(
         "meeting.cancelled",
         meeting,
         actor=actor,
         changes={"status": [previous, Meeting.Status.CANCELLED]},
-        details={"cancellations_sent": sent},
+        details={"cancellations_sent": sent, "reason": meeting.cancellation_reason},
     )
     invalidate_public_pages_on_commit()
     search.reindex_on_commit(meeting)

@@ -43,14 +43,16 @@ def meeting_audience(request, pk):
         messages.success(request, _("Målgruppen är uppdaterad."))
         _duplicates_message(request, pasted)
         return redirect("forums:meeting_audience", pk=meeting.pk)
-    # The good addresses are saved; the box keeps only what to mend, and the problems are
-    # those of the box as it is now, so each line number points at its line.
+    # The good addresses are saved; the box keeps only what to mend, and each problem
+    # names its line as it was pasted (issue 20: "Rad 1" for line 2 misled).
     if pasted.pairs:
         messages.warning(
             request,
             ngettext(
-                "%(count)s adress lades till. Rätta raderna nedan.",
-                "%(count)s adresser lades till. Rätta raderna nedan.",
+                "%(count)s adress lades till. Rätta raderna nedan (radnumren är de i texten du "
+                "klistrade in).",
+                "%(count)s adresser lades till. Rätta raderna nedan (radnumren är de i texten du "
+                "klistrade in).",
                 len(pasted.pairs),
             )
             % {"count": len(pasted.pairs)},
@@ -62,8 +64,7 @@ def meeting_audience(request, pk):
 def _pasted_to_mend(pasted) -> AudienceRuleForm:
     form = AudienceRuleForm({"emails": "\n".join(pasted.to_mend)}, kind=Audience.EMAILS)
     form.is_valid()
-    problems = form.pasted.problems if form.pasted else []
-    form.add_error("emails", problems or _("Rätta raderna."))
+    form.add_error("emails", pasted.to_mend_problems or _("Rätta raderna."))
     return form
 
 

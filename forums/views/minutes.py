@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from forums import services
 from forums.forms import (
+    ChangesRequestForm,
     MinutesForm,
 )
 from forums.models import (
@@ -59,6 +60,11 @@ def minutes_edit(request, pk):
             "meeting": meeting,
             "form": form,
             "minutes": minutes,
+            "requests": minutes.adjustments.filter(changes_requested_at__isnull=False)
+            .select_related("adjuster")
+            .order_by("changes_requested_at")
+            if minutes.pk
+            else [],
         },
     )
 
@@ -66,27 +72,44 @@ def minutes_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def minutes_review(request, pk):
+    """The adjuster reads the minutes, then approves them or asks for changes."""
     meeting = get_object_or_404(Meeting, pk=pk)
     minutes = get_object_or_404(Minutes, meeting=meeting)
     if not may(request.user, "forums.adjust_minutes", minutes):
         raise Http404
-    if request.method == "POST":
-        published = services.approve_minutes(minutes=minutes, actor=request.user)
-        messages.success(
-            request,
-            _("Tack! Anteckningarna är publicerade.")
-            if published
-            else _("Tack! Ditt godkännande är registrerat."),
-        )
-        return redirect("my_page")
+    changes_form = ChangesRequestForm(request.POST if CHANGES in request.POST else None)
+    if request.method == "POST" and minutes.status == Minutes.Status.IN_REVIEW:
+        if APPROVE in request.POST:
+            published = services.approve_minutes(minutes=minutes, actor=request.user)
+            messages.success(
+                request,
+                _("Tack! Anteckningarna är publicerade.")
+                if published
+                else _("Tack! Ditt godkännande är registrerat."),
+            )
+            return redirect("my_page")
+        if changes_form.is_valid():
+            services.request_minutes_changes(
+                minutes=minutes, comment=changes_form.cleaned_data["comment"], actor=request.user
+            )
+            messages.success(request, _("Tack! Tjänstepersonen har fått din begäran om ändringar."))
+            return redirect("my_page")
     return render(
         request,
         "forums/minutes_review.html",
         {
             "meeting": meeting,
             "minutes": minutes,
-            "approved": minutes.adjustments.filter(
-                adjuster=request.user, approved_at__isnull=False
-            ).exists(),
+            "mine": minutes.adjustments.filter(adjuster=request.user).first(),
+            "changes_form": changes_form,
+            "approve": APPROVE,
+            "changes": CHANGES,
         },
+        # A POST that neither approves nor asks for changes (or asks without saying what)
+        # changes nothing.
+        status=400 if request.method == "POST" else 200,
     )
+
+
+APPROVE = "godkann"
+CHANGES = "andringar"

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from forums import services
 from forums.forms import (
     AgendaFormSet,
+    CancelForm,
     DocumentForm,
     MeetingForm,
     SessionFormSet,
@@ -214,6 +215,7 @@ def _render_manage(request, meeting, document_form, status=200):
             "invited": sum(counts.values()),
             "coming": counts.get(Invitation.Response.ACCEPTED, 0),
             "documents": meeting.documents.all(),
+            "sessions": meeting.sessions.all(),
             "document_form": document_form,
         },
         status=status,
@@ -223,9 +225,21 @@ def _render_manage(request, meeting, document_form, status=200):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_cancel(request, pk):
+    """Three plain steps, no JavaScript: the reason, then "are you sure?" showing what the
+    invitees will read, then the cancellation. Only the confirmation's button cancels."""
     meeting = meeting_for_official(request, pk)
+    if meeting.is_cancelled:
+        messages.info(request, _("Mötet är redan inställt."))
+        return redirect(meeting)
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not form.is_valid():
+        return _render_cancel(request, meeting, form, confirming=False, status=400)
+    if request.method == "POST" and not form.confirmed:
+        return _render_cancel(request, meeting, form, confirming="andra" not in request.POST)
     if request.method == "POST":
-        sent = services.cancel_meeting(meeting=meeting, actor=request.user)
+        sent = services.cancel_meeting(
+            meeting=meeting, reason=form.cleaned_data["reason"], actor=request.user
+        )
         messages.success(
             request,
             ngettext(
@@ -236,7 +250,13 @@ def meeting_cancel(request, pk):
             % {"count": sent},
         )
         return redirect(meeting)
-    return render(request, "forums/meeting_cancel.html", {"meeting": meeting})
+    return _render_cancel(request, meeting, form, confirming=False)
+
+
+def _render_cancel(request, meeting, form, *, confirming: bool, status: int = 200):
+    recipients = meeting.invitations.count() if meeting.is_scheduled else 0
+    context = {"meeting": meeting, "form": form, "confirming": confirming, "recipients": recipients}
+    return render(request, "forums/meeting_cancel.html", context, status=status)
 
 
 @login_required

@@ -1,7 +1,7 @@
 """The public side: the meetings by forum type, year and sub-region, one meeting with its
 documents and minutes, and the calendar feeds."""
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -12,6 +12,7 @@ from forums.forms import (
     MeetingFilterForm,
 )
 from forums.models import (
+    Adjustment,
     ForumType,
     Meeting,
     MeetingDocument,
@@ -84,7 +85,19 @@ def _filtered(meetings, data):
 @public_page
 def meeting_detail(request, pk):
     meeting = meeting_for_viewer(request, pk)
-    minutes = Minutes.objects.filter(meeting=meeting).first()
+    minutes = (
+        Minutes.objects.filter(meeting=meeting)
+        .prefetch_related(
+            Prefetch(
+                "adjustments",
+                Adjustment.objects.filter(approved_at__isnull=False)
+                .select_related("adjuster")
+                .order_by("approved_at"),
+                to_attr="approvals",
+            )
+        )
+        .first()
+    )
     my_invitation = None
     if request.user.is_authenticated:
         my_invitation = meeting.invitations.filter(user=request.user).first()

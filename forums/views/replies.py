@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from forums import coverage, services
+from forums.forms import WalkInForm
 from forums.models import (
     Invitation,
 )
@@ -130,6 +131,7 @@ def _reply_rows(meeting, page) -> list[dict]:
                 "needs": "; ".join(
                     need for need in (invitation.dietary_needs, invitation.access_needs) if need
                 ),
+                "comment": invitation.comment,
                 "email_status": email.get_status_display() if email else "",
                 "email_error": email.last_error
                 if email and email.status == OutgoingEmail.Status.FAILED
@@ -150,12 +152,13 @@ EXPORT_HEADERS = [
     gettext_lazy("Kost"),
     gettext_lazy("Tillgänglighet"),
     gettext_lazy("Ersättare"),
+    gettext_lazy("Meddelande"),
     gettext_lazy("Väntelista"),
     gettext_lazy("E-poststatus"),
 ]
 
 
-EXPORT_WIDTHS = [28, 32, 16, 28, 14, 14, 30, 30, 30, 10, 14]
+EXPORT_WIDTHS = [28, 32, 16, 28, 14, 14, 30, 30, 30, 40, 10, 14]
 
 
 def _export_rows(meeting):
@@ -170,6 +173,7 @@ def _export_rows(meeting):
             i.dietary_needs,
             i.access_needs,
             " ".join(filter(None, [i.substitute_name, i.substitute_email])),
+            i.comment,
             _("ja") if i.waitlisted else "",
             i.last_email.get_status_display() if i.last_email else "",
         ]
@@ -214,19 +218,47 @@ def meeting_attendance(request, pk):
         services.mark_attendance(meeting=meeting, present_ids=present, actor=request.user)
         messages.success(request, _("Närvaron är sparad."))
         return redirect("forums:meeting_attendance", pk=meeting.pk)
+    # A POST before the start is refused, and the page says why.
+    return _render_attendance(
+        request, meeting, WalkInForm(), 409 if request.method == "POST" else 200
+    )
+
+
+def _render_attendance(request, meeting, walk_in_form, status):
     invitations = meeting.invitations.for_reply_list().filter(
         Q(response=Invitation.Response.ACCEPTED) | Q(attended=True)
     )
     return render(
         request,
         "forums/meeting_attendance.html",
-        {
-            "meeting": meeting,
-            "invitations": invitations,
-        },
-        # A POST before the start is refused, and the page says why.
-        status=409 if request.method == "POST" else 200,
+        {"meeting": meeting, "invitations": invitations, "walk_in_form": walk_in_form},
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def attendance_walk_in(request, pk):
+    """Someone at the door who is not on the list: added and marked present."""
+    meeting = meeting_for_official(request, pk)
+    form = WalkInForm(request.POST)
+    if not meeting.has_started():
+        return _render_attendance(request, meeting, form, 409)
+    if not form.is_valid():
+        return _render_attendance(request, meeting, form, 400)
+    invitation = services.add_walk_in(
+        meeting=meeting,
+        name=form.cleaned_data["name"],
+        email=form.cleaned_data["email"],
+        municipality=form.cleaned_data["municipality"],
+        actor=request.user,
+    )
+    messages.success(
+        request,
+        _("%(name)s är tillagd och markerad som närvarande.")
+        % {"name": invitation.name or invitation.email},
+    )
+    return redirect("forums:meeting_attendance", pk=meeting.pk)
 
 
 @login_required

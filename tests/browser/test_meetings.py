@@ -44,8 +44,8 @@ def test_official_sends_a_round_and_sees_the_invitees_answer(journey, meetings):
     form.get_by_label("E-postadresser").fill("extern.gast@example.se\ninte-en-adress")
     journey.click(form.get_by_role("button", name=re.compile("^Lägg till")))
     assert has_focus(page, "[data-error-summary]")
-    # The box keeps only the bad line, and the message numbers it as the box shows it.
-    assert "Rad 1" in page.locator("[data-error-summary]").inner_text()
+    # The box keeps only the bad line; the message numbers it as pasted (issue 20).
+    assert "Rad 2" in page.locator("[data-error-summary]").inner_text()
 
     journey.click(page.get_by_role("link", name="Förhandsgranska och skicka"))
     assert "4 mottagare" in page.locator("#recipients-heading").inner_text()

@@ -142,3 +142,134 @@ def test_the_plans_pages_neither_overflow_nor_clip_at_320_px(journey, site, sett
         if found:
             problems[path] = found
     assert not problems, problems
+
+
+LONG_ADDRESS = "anna-karin.lindqvist-akerstrom@kulturforvaltningen.helsingborg.se"
+OTHER_LONG_ADDRESS = "kommunikationsavdelningen.kulturnamnden@regionskane-exempel.se"
+
+
+def _narrow_problems(journey, paths) -> dict:
+    page, problems = journey.page, {}
+    for path in paths:
+        journey.visit(path)
+        page.set_viewport_size(NARROW)
+        wide = page.evaluate(
+            "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+        )
+        if wide:
+            problems[path] = _overflowing(page)[:5] or page.evaluate(
+                """() => [...document.querySelectorAll('body *')]
+                    .filter(e => e.scrollWidth > e.clientWidth + 1 && !e.closest('.table-scroll')
+                                 && getComputedStyle(e).overflowX !== 'auto')
+                    .slice(-3).map(e => e.tagName.toLowerCase() + '.' + e.className)"""
+            )
+    return problems
+
+
+def test_the_audience_and_manage_pages_fit_at_320_px_with_long_addresses(journey, site, settings):
+    """Defect (issue 20, item 19): /malgrupp/ and /hantera/ ran to 331 and 322 px: a pasted
+    address and an invitee's address in the history cannot break at 320 px."""
+    from forums import services
+    from forums.demo import seed_forums
+    from forums.models import Audience, AudienceRule, Meeting
+    from kulturportal.models import User
+    from tests.browser.journey import log_in
+
+    settings.MFA_REQUIRED_FOR_OFFICIALS = False
+    seed_forums()
+    round_ = Meeting.objects.get(forum_type="delregional")
+    AudienceRule.objects.create(
+        meeting=round_,
+        kind=Audience.EMAILS,
+        emails=f"Anna-Karin Lindqvist-Åkerström <{LONG_ADDRESS}>\n{OTHER_LONG_ADDRESS}",
+    )
+    people = AudienceRule.objects.create(meeting=round_, kind=Audience.PEOPLE)
+    people.people.set(User.objects.all()[:4])
+    services.schedule_and_invite(
+        meeting=round_, actor=User.objects.get(email="handlaggare@example.se")
+    )
+    invitation = round_.invitations.get(email=LONG_ADDRESS)
+    services.record_reply(
+        invitation=invitation, response="accepted", session=round_.sessions.first(), actor=None
+    )
+    log_in(journey, "handlaggare@example.se")
+    problems = _narrow_problems(
+        journey,
+        [
+            f"/overlaggningar/{round_.pk}/malgrupp/",
+            f"/overlaggningar/{round_.pk}/hantera/",
+            f"/en/overlaggningar/{round_.pk}/malgrupp/",
+            f"/en/overlaggningar/{round_.pk}/hantera/",
+            f"/overlaggningar/{round_.pk}/stall-in/",
+        ],
+    )
+    assert not problems, problems
+
+
+def test_the_pages_issue_20_added_fit_at_320_px(journey, site, settings):
+    """The attendance page with its walk-in form, cancelling with a reason and its
+    confirmation, the adjuster's page, published minutes, the reply page of a round and
+    Min sida with its minutes panel."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from forums import services
+    from forums.demo import seed_forums
+    from forums.models import Adjustment, Meeting, Minutes
+    from kulturportal.models import User
+    from tests.browser.journey import log_in
+
+    settings.MFA_REQUIRED_FOR_OFFICIALS = False
+    seed_forums()
+    official = User.objects.get(email="handlaggare@example.se")
+    lund = User.objects.get(email="kulturchef.lund@example.se")
+    round_ = Meeting.objects.get(forum_type="delregional")
+    annual = Meeting.objects.get(forum_type="arlig")
+    services.schedule_and_invite(meeting=round_, actor=official)
+    chief = round_.invitations.get(email=lund.email)
+    services.record_reply(
+        invitation=chief, response="accepted", session=round_.sessions.last(), actor=None
+    )
+    Meeting.objects.filter(pk=annual.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    minutes = Minutes.objects.create(
+        meeting=annual, text="## Närvarande\n\n- Lund\n- Malmö\n\n## Beslut\n\nVi ses i mars."
+    )
+    services.send_minutes_for_review(minutes=minutes, adjusters=[lund], actor=official)
+
+    log_in(journey, "handlaggare@example.se")
+    problems = _narrow_problems(
+        journey,
+        [
+            f"/overlaggningar/{annual.pk}/narvaro/",
+            f"/overlaggningar/{annual.pk}/minnesanteckningar/",
+            f"/overlaggningar/{round_.pk}/stall-in/",
+            f"/overlaggningar/{round_.pk}/hantera/",
+        ],
+    )
+    # The confirmation step of cancelling, reached by the form's own button.
+    journey.visit(f"/overlaggningar/{round_.pk}/stall-in/")
+    journey.page.fill("textarea[name=reason]", "Lokalen är inte tillgänglig. " * 10)
+    journey.click(journey.page.locator("main form button[type=submit]").first)
+    journey.page.set_viewport_size(NARROW)
+    assert "Ja, ställ in mötet" in journey.page.content()
+    if journey.page.evaluate(
+        "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    ):
+        problems["cancel confirmation"] = _overflowing(journey.page)[:5]
+    journey.page.set_viewport_size({"width": 1280, "height": 800})
+    journey.page.context.clear_cookies()
+
+    log_in(journey, lund.email)
+    problems |= _narrow_problems(
+        journey,
+        [
+            "/min-sida/",
+            f"/overlaggningar/{annual.pk}/minnesanteckningar/justera/",
+            chief.reply_path(),
+        ],
+    )
+    Adjustment.objects.update(approved_at=timezone.now())
+    services.publish_minutes(minutes=minutes, actor=official)
+    problems |= _narrow_problems(journey, [annual.get_absolute_url(), round_.get_absolute_url()])
+    assert not problems, problems

@@ -155,3 +155,20 @@ def test_official_who_organises_meetings_gets_a_clear_page_not_a_500(client, off
     assert response.status_code == 409
     assert "Innan du kan ta bort kontot" in response.content.decode()
     assert User.objects.filter(pk=official.pk).exists()
+
+
+def test_sign_up_names_lose_control_characters_escapes_quotes_and_carets(client):
+    """Defect (issue 20, item 11): names with `"`, `^` or a literal `\\n` showed escapes or
+    line breaks in some mail and calendar clients (RFC 6868 writes `"` as `^'` in a
+    parameter). They are cleaned when they are entered."""
+    response = client.post(
+        reverse("account_signup"),
+        {
+            **NEWCOMER,
+            "first_name": 'Nora\\nLisa "Nan"^',
+            "last_name": "Ny\x07komling\u202e\\t",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email=NEWCOMER["email"])
+    assert (user.first_name, user.last_name) == ("Nora Lisa ”Nan”", "Nykomling")

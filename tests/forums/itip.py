@@ -15,13 +15,23 @@ STAMP = "%Y%m%dT%H%M%SZ"
 
 
 def reply_calendar(
-    *, uid: str, attendee: str, partstat: str, sequence: int = 0, comment: str = "", google=False
+    *,
+    uid: str,
+    attendee: str,
+    partstat: str,
+    sequence: int = 0,
+    comment: str = "",
+    google=False,
+    dtstamp: datetime | None = None,
 ) -> str:
-    now = datetime.now(UTC).strftime(STAMP)
+    """Google puts the person's note on the ATTENDEE (X-RESPONSE-COMMENT), Outlook in a
+    COMMENT of the event."""
+    now = (dtstamp or datetime.now(UTC)).astimezone(UTC).strftime(STAMP)
     if google:
+        note = f';X-RESPONSE-COMMENT="{comment}"' if comment else ""
         attendee_line = (
             f"ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT={partstat};"
-            f"CN={attendee};X-NUM-GUESTS=0:mailto:{attendee}"
+            f"CN={attendee}{note};X-NUM-GUESTS=0:mailto:{attendee}"
         )
         prodid = "-//Google Inc//Google Calendar 70.9054//EN"
     else:
@@ -34,7 +44,7 @@ def reply_calendar(
         "METHOD:REPLY",
         "BEGIN:VEVENT",
         attendee_line,
-        *([f"COMMENT:{comment}"] if comment else []),
+        *([f"COMMENT:{comment}"] if comment and not google else []),
         "DTSTART:20270210T090000Z",
         "DTEND:20270210T120000Z",
         f"DTSTAMP:{now}",
@@ -48,9 +58,21 @@ def reply_calendar(
     return "\r\n".join(lines) + "\r\n"
 
 
-def reply_message(*, attendee: str, calendar: str, google=False, verb="Accepted") -> bytes:
+def reply_message(
+    *,
+    attendee: str,
+    calendar: str,
+    google=False,
+    verb="Accepted",
+    sender: str | None = None,
+    headers: dict | None = None,
+) -> bytes:
+    """`sender` is the From: address (the attendee's unless told); `headers` come first,
+    as a receiving server prepends Authentication-Results."""
     message = EmailMessage()
-    message["From"] = f"Lena Lundberg <{attendee}>"
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message["From"] = f"Lena Lundberg <{sender or attendee}>"
     message["To"] = "Region Skåne <svar@kulturportal.example.se>"
     message["Subject"] = f"{verb}: Möte"
     message.set_content(f"{verb}: Möte")

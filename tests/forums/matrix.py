@@ -47,7 +47,8 @@ ROWS = {
     "forums:meeting_send": (OFFICIALS, OFFICIALS_REDIRECT),
     # The e-mail as its recipient sees it, framed on the send page.
     "forums:meeting_send_preview": (OFFICIALS, LOGGED_IN_READ_ONLY),
-    "forums:meeting_cancel": (OFFICIALS, OFFICIALS_REDIRECT),
+    # A POST without the confirmation step's "bekrafta" shows the confirmation (200).
+    "forums:meeting_cancel": (OFFICIALS, OFFICIALS),
     "forums:document_upload": (LOGGED_IN_READ_ONLY, {**OFFICIALS, "official": "400"}),
     "forums:meeting_replies": (OFFICIALS, LOGGED_IN_READ_ONLY),
     "forums:replies_csv": (OFFICIALS, LOGGED_IN_READ_ONLY),
@@ -56,11 +57,13 @@ ROWS = {
     "forums:meeting_badges": (OFFICIALS, LOGGED_IN_READ_ONLY),
     # The demo's meeting is weeks away: attendance and minutes wait until it starts (409).
     "forums:meeting_attendance": (OFFICIALS, NOT_STARTED),
+    "forums:attendance_walk_in": (LOGGED_IN_READ_ONLY, NOT_STARTED),
     "forums:minutes_edit": (OFFICIALS, NOT_STARTED),
     # Only the appointed adjuster (Lund's culture chief) reviews the minutes.
     "forums:minutes_review": (
         answers("404", anonymous="L", lund_chief="200", official_without_mfa="M"),
-        answers("404", anonymous="L", lund_chief="R", official_without_mfa="M"),
+        # An empty POST neither approves nor asks for changes (400).
+        answers("404", anonymous="L", lund_chief="400", official_without_mfa="M"),
     ),
 }
 

@@ -46,7 +46,9 @@ def test_a_calendar_reply_counts_like_the_reply_page(
     sent_annual, send_now, lund_chief, google, partstat, response
 ):
     invitation = sent_annual.invitations.get(email=lund_chief.email)
-    record = send_now(inbound.receive, raw=_reply(invitation, partstat, google=google))
+    record = send_now(
+        inbound.receive, raw=_reply(invitation, partstat, google=google), sender=invitation.email
+    )
     invitation.refresh_from_db()
     assert invitation.response == response and invitation.responded_at is not None
     assert record.outcome == InboundEmail.Outcome.APPLIED
@@ -59,7 +61,7 @@ def test_a_calendar_reply_keeps_what_the_reply_page_stored(sent_annual, send_now
     services.record_reply(
         invitation=invitation, response="accepted", dietary_needs="Vegansk", actor=None
     )
-    send_now(inbound.receive, raw=_reply(invitation, "TENTATIVE"))
+    send_now(inbound.receive, raw=_reply(invitation, "TENTATIVE"), sender=invitation.email)
     invitation.refresh_from_db()
     assert invitation.response == "tentative" and invitation.dietary_needs == "Vegansk"
 
@@ -72,7 +74,7 @@ def test_accepting_a_full_meeting_in_the_calendar_puts_one_on_the_waiting_list(
     first = sent_annual.invitations.get(email=malmo_chief.email)
     services.record_reply(invitation=first, response="accepted", actor=None)
     invitation = sent_annual.invitations.get(email=lund_chief.email)
-    send_now(inbound.receive, raw=_reply(invitation, "ACCEPTED"))
+    send_now(inbound.receive, raw=_reply(invitation, "ACCEPTED"), sender=invitation.email)
     invitation.refresh_from_db()
     assert invitation.response == "accepted" and invitation.waitlisted
 
@@ -82,7 +84,7 @@ def test_accepting_the_provisional_round_entry_chooses_its_session_and_confirms_
 ):
     send_now(services.schedule_and_invite, meeting=sub_regional_round, actor=None)
     invitation = sub_regional_round.invitations.get(email=ystad_politician.email)
-    send_now(inbound.receive, raw=_reply(invitation, "ACCEPTED"))
+    send_now(inbound.receive, raw=_reply(invitation, "ACCEPTED"), sender=invitation.email)
     invitation.refresh_from_db()
     assert invitation.response == "accepted" and invitation.session.town == "Ystad"
     confirmation = [m for m in mailoutbox if m.to == [ystad_politician.email]][-1]
@@ -94,7 +96,9 @@ def test_accepting_the_provisional_round_entry_chooses_its_session_and_confirms_
 def test_a_comment_is_recorded_and_reaches_the_official(sent_annual, send_now, lund_chief):
     invitation = sent_annual.invitations.get(email=lund_chief.email)
     record = send_now(
-        inbound.receive, raw=_reply(invitation, "ACCEPTED", comment="Jag kommer 10 min sent")
+        inbound.receive,
+        raw=_reply(invitation, "ACCEPTED", comment="Jag kommer 10 min sent"),
+        sender=invitation.email,
     )
     assert record.outcome == InboundEmail.Outcome.APPLIED
     assert "Jag kommer 10 min sent" in record.note
@@ -149,7 +153,7 @@ def test_anything_else_is_kept_and_forwarded_never_lost_never_a_crash(send_now, 
 def test_a_reply_after_the_meeting_began_goes_to_the_official(sent_annual, send_now, lund_chief):
     invitation = sent_annual.invitations.get(email=lund_chief.email)
     Meeting.objects.filter(pk=sent_annual.pk).update(starts_at=timezone.now() - timedelta(hours=1))
-    record = send_now(inbound.receive, raw=_reply(invitation, "DECLINED"))
+    record = send_now(inbound.receive, raw=_reply(invitation, "DECLINED"), sender=invitation.email)
     assert record.outcome == InboundEmail.Outcome.FORWARDED
     assert "redan börjat" in record.note
 

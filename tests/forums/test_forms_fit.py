@@ -231,10 +231,13 @@ def test_pasted_names_are_kept_and_commas_in_quotes_are_part_of_the_name():
 
 
 def test_a_stored_list_reads_back_as_it_was():
-    pairs = [("Berg, Bo", "bo@x.se"), ('Ann "Nan" Ek', "ann@x.se"), ("", "c@x.se")]
+    """A straight quote in a name is made typographic (issue 20, item 11); what is stored
+    then reads back unchanged."""
+    pairs = [("Berg, Bo", "bo@x.se"), ("Ann ”Nan” Ek; kultur", "ann@x.se"), ("", "c@x.se")]
     stored = format_pasted(pairs)
     assert stored.splitlines()[0] == '"Berg, Bo" <bo@x.se>'
     assert parse_pasted(stored) == (pairs, [])
+    assert parse_pasted('"Ann \\"Nan\\" Ek" <ann@x.se>')[0] == [("Ann ”Nan” Ek", "ann@x.se")]
 
 
 def test_pasted_problems_name_their_line_and_quote_it():
@@ -247,8 +250,8 @@ def test_pasted_problems_name_their_line_and_quote_it():
 
 
 def test_pasted_names_are_stored_and_the_box_keeps_only_what_to_mend(official_client, annual):
-    """Defect: the problems were numbered by the pasted text ("Rad 3") while the box, after
-    the reload, held only the bad lines (there on line 1)."""
+    """The box keeps only the bad lines; each problem names its line as pasted (issue 20,
+    item 18 reversed issue 11's numbering by the box: "Rad 1" for line 2 misled)."""
     url = reverse("forums:meeting_audience", args=[annual.pk])
     response = official_client.post(
         url,
@@ -268,8 +271,9 @@ def test_pasted_names_are_stored_and_the_box_keeps_only_what_to_mend(official_cl
     ]
     box = html.split('name="emails"')[1].split("</textarea>")[0].split(">", 1)[1]
     assert box.strip() == "fel-adress"
-    assert "Rad 1: ”fel-adress” är inte en e-postadress." in html
-    assert "Rad 4" not in html
+    assert "Rad 4: ”fel-adress” är inte en e-postadress." in html
+    assert "Rad 1:" not in html
+    assert "Rad 3:" not in html  # the duplicate is told once, above, not as a line to mend
     assert 'id="id_emails_emails_error"' in html  # beside the field
     assert "4 adresser lades till" in html
 

@@ -226,3 +226,23 @@ def test_the_feed_links_say_how_to_subscribe(client):
     """Defect (issue 11): the feed links did not say how to subscribe in Outlook or Google."""
     html = client.get("/overlaggningar/").content.decode()
     assert "Prenumerera från webben" in html and "Från webbadress" in html
+
+
+def test_a_feeds_sequence_rises_when_a_session_moves(sub_regional_round, official_client):
+    """Defect (issue 20, item 11): a round's session moved, its feed event got the new time
+    at the same SEQUENCE, so subscribed calendars could keep the old one."""
+    from tests.forums.test_round_calendars import _session_post
+
+    services.schedule_and_invite(meeting=sub_regional_round, actor=None)
+    before = {str(e["UID"]): e.decoded("SEQUENCE") for e in _feed(Meeting.objects.in_feed())}
+    ystad = sub_regional_round.sessions.get(town="Ystad")
+    sub_regional_round.refresh_from_db()
+    response = official_client.post(
+        f"/overlaggningar/{sub_regional_round.pk}/andra/",
+        _session_post(sub_regional_round, Ystad=ystad.starts_at + timedelta(hours=2)),
+    )
+    assert response.status_code == 302
+    after = {str(e["UID"]): e.decoded("SEQUENCE") for e in _feed(Meeting.objects.in_feed())}
+    moved = sub_regional_round.feed_uid(ystad)
+    assert after[moved] > before[moved]
+    assert all(after[uid] == before[uid] for uid in before if uid != moved)

@@ -87,8 +87,8 @@ def test_pasted_addresses_keep_good_ones_and_report_bad_lines(official_client, a
         },
     )
     html = response.content.decode()
-    # Numbered as the box holds it after the reload: the bad line alone, on line 1.
-    assert "Rad 1: ”fel-adress” är inte en e-postadress." in html
+    # Numbered as pasted (issue 20, item 18): the bad line was line 2.
+    assert "Rad 2: ”fel-adress” är inte en e-postadress." in html
     assert "1 adress stod med mer än en gång och lades till en gång." in html
     rule = annual.audience_rules.get(kind="emails")
     assert rule.emails.split() == ["ny@example.se", "annan@example.se"]
@@ -289,7 +289,7 @@ def test_minutes_are_published_after_both_adjusters_approve(
     for adjuster in (lund_chief, malmo_chief):
         client.force_login(adjuster)
         with django_capture_on_commit_callbacks(execute=True):
-            client.post(review)
+            client.post(review, {"godkann": "ja"})
     minutes.refresh_from_db()
     assert minutes.status == Minutes.Status.PUBLISHED
     notified = {m.to[0] for m in mailoutbox if m.subject.startswith("Minnesanteckningar")}

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from forums import services
+from forums import ical, services
 from forums.models import Invitation, Meeting
 from tests.factories import meeting_edit_post
 
@@ -294,3 +294,40 @@ def test_english_recipients_get_english_throughout(sent_round, send_now, mailout
     assert "(choose a session)" in event["SUMMARY"]
     assert "Choose a session: Helsingborg" in event["LOCATION"]
     assert "/en/svar/" in str(event["URL"])
+
+
+# --- Issue 20, item 11 ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("chose", [True, False], ids=["had-chosen", "provisional"])
+def test_declining_a_round_cancels_the_entry_held_not_the_whole_round(
+    sent_round, send_now, mailoutbox, lund_chief, chose
+):
+    """Defect (issue 20, item 11): the cancellation sent to someone who declined spanned the
+    whole round (26 March – 1 November) instead of the entry they held."""
+    invitation = _invitation(sent_round, lund_chief.email)
+    ystad = sent_round.sessions.get(town="Ystad")
+    if chose:
+        services.record_reply(invitation=invitation, response="accepted", session=ystad, actor=None)
+        held = ystad
+    else:
+        held = ical.suggested_session(invitation)  # Lund's corner: the provisional entry
+    send_now(services.record_reply, invitation=invitation, response="declined", actor=None)
+    calendar, cancelled = _event(_to(mailoutbox, lund_chief.email)[-1])
+    assert calendar["METHOD"] == "CANCEL"
+    assert cancelled.decoded("DTSTART") == held.starts_at
+    assert cancelled.decoded("DTEND") == held.ends_at
+
+
+def test_cancelling_a_round_cancels_each_persons_own_entry(
+    sent_round, send_now, mailoutbox, lund_chief, ystad_politician
+):
+    lund = _invitation(sent_round, lund_chief.email)
+    malmo = sent_round.sessions.get(town="Malmö")
+    services.record_reply(invitation=lund, response="accepted", session=malmo, actor=None)
+    send_now(services.cancel_meeting, meeting=sent_round, actor=None)
+    _, lunds = _event(_to(mailoutbox, lund_chief.email)[-1])
+    _, ystads = _event(_to(mailoutbox, ystad_politician.email)[-1])
+    assert lunds.decoded("DTSTART") == malmo.starts_at
+    ystad = sent_round.sessions.get(town="Ystad")  # Ystad's corner: the provisional entry
+    assert (ystads.decoded("DTSTART"), ystads.decoded("DTEND")) == (ystad.starts_at, ystad.ends_at)

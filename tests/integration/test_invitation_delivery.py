@@ -309,3 +309,28 @@ def test_the_send_page_works_with_the_cache_down_too(
     wait_for(sent_rows(5), timeout=90, what="the invitations after Redis came back")
     settle(smtp, 5)
     assert smtp.collector.per_recipient() == dict.fromkeys(addresses, 1)
+
+
+def test_a_200_character_name_invited_with_50_others_reaches_all_51(
+    pasted_meeting, smtp, start_worker, report
+):
+    """Issue 20, item 6: one long name (100 + 100 characters, as sign-up allows) stopped
+    the whole meeting's invitations on PostgreSQL; now all 51 reach the SMTP server."""
+    from forums.models import Audience
+    from tests.factories import AudienceRuleFactory, UserFactory
+
+    meeting, addresses = pasted_meeting(50)
+    long_named = UserFactory(first_name="Å" * 100, last_name="Ö" * 100)
+    AudienceRuleFactory(meeting=meeting, kind=Audience.PEOPLE, people=[long_named])
+    start_worker()
+    started = time.monotonic()
+    assert services.schedule_and_invite(meeting=meeting, actor=None) == 51
+    settle(smtp, 51)
+    per_recipient = smtp.collector.per_recipient()
+    assert set(per_recipient) == {*addresses, long_named.email}
+    assert all(count == 1 for count in per_recipient.values())
+    wait_for(sent_rows(51), timeout=30, what="51 rows marked sent")
+    report(
+        f"51 invitations (one to a 201-character name) at the SMTP server in "
+        f"{time.monotonic() - started:.1f} s"
+    )
