@@ -236,7 +236,9 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='reminder',
-            constraint=models.UniqueConstraint(fields=('window', 'sent_on'), name='one_reminder_a_day'),
+            # Named apart from the core's daily reminders (kulturportal 0011): PostgreSQL's index
+            # names are per schema, and this table lives until kulturplan 0003 drops it.
+            constraint=models.UniqueConstraint(fields=('window', 'sent_on'), name='one_plan_reminder_a_day'),
         ),
         migrations.AddConstraint(
             model_name='section',
