@@ -50,6 +50,13 @@ DEMO_PEOPLE = [
         Role.ORGANISATION_REPRESENTATIVE,
         "Folkhögskolorna i Skåne",
     ),
+    (
+        "operan@example.se",
+        "Olle",
+        "Operasson",
+        Role.ORGANISATION_REPRESENTATIVE,
+        "Malmö Opera",
+    ),
 ]
 
 OFFICIALS_GROUP = "Regionala tjänstepersoner"

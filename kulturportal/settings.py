@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "forums",
     "kulturplan",
     "consultations",
+    "followup",
 ]
 
 MIDDLEWARE = [

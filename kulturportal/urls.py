@@ -26,6 +26,7 @@ urlpatterns = i18n_patterns(
     path("", include("forums.urls")),
     path("", include("kulturplan.urls")),
     path("", include("consultations.urls")),
+    path("", include("followup.urls")),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("personuppgifter/", views.privacy, name="privacy"),
     path("admin/", admin.site.urls),
