@@ -88,7 +88,9 @@ def distribution(year: int, round: ReportingRound | None) -> Distribution:
     submitted = [r.current_submission_id for r in reports.values() if r.current_submission_id]
     files_of: dict[int, list[ReportFile]] = {}
     for stored in ReportContent.objects.filter(pk__in=submitted).prefetch_related("files"):
-        files_of[stored.pk] = sorted(stored.files.all(), key=lambda f: (f.kind, f.filename))
+        files_of[stored.pk] = sorted(
+            stored.files.all(), key=lambda f: (f.kind != ReportFile.Kind.ANNUAL_REPORT, f.filename)
+        )
     documents = []
     for decision in decisions:
         report = reports.get(decision.organisation_id)
