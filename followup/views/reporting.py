@@ -122,7 +122,9 @@ def _page(request, report, decision, form, *, stored=None, conflict=None, status
         values = form.values()
     else:
         values = stored if stored is not None else values_of(services.working_copy(report))
-    found = services.findings_for(values, context_for_checks)
+    # An untouched report has nothing to check yet: the checks speak once figures are typed.
+    typed = form.is_bound or report.has_draft_changes or report.current_submission_id
+    found = services.findings_for(values, context_for_checks) if typed else []
     by_field = {f.field: f for f in found}
     posted_explanations = {
         key

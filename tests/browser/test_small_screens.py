@@ -82,3 +82,60 @@ def test_the_meeting_management_pages_fit_at_320_px(journey, site, settings):
         if wide:
             problems[path] = _overflowing(page)[:5]
     assert not problems, problems
+
+
+def _wide_pages(journey, paths) -> dict:
+    page = journey.page
+    problems = {}
+    for path in paths:
+        journey.visit(path)
+        page.set_viewport_size(NARROW)
+        wide = page.evaluate(
+            "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+        )
+        if wide:
+            problems[path] = _overflowing(page)[:5]
+    return problems
+
+
+def test_the_follow_up_pages_fit_at_320_px(journey, site, settings):
+    """The follow-up (issue 21): the public map and chart, an organisation's figures, the
+    report form, and the officials' pages, with the demo's two years."""
+    from followup import demo as followup_demo
+    from followup.models import AnnualReport, FundingDecision
+    from tests.browser.journey import log_in
+
+    settings.MFA_REQUIRED_FOR_OFFICIALS = False
+    seed_demo()
+    followup_demo.seed_demo()
+    earlier, current = followup_demo.years()
+    submitted = AnnualReport.objects.filter(round__year=current, status="submitted").first()
+    decision = FundingDecision.objects.filter(year=current).first()
+    problems = _wide_pages(
+        journey,
+        [
+            "/uppfoljning/",
+            f"/uppfoljning/{current}/?omrade=teater-dans-musik",
+            f"/uppfoljning/{earlier}/organisationer/regionmuseet-skane/",
+            "/kulturplan/2025-2028/",
+        ],
+    )
+    log_in(journey, "operan@example.se")
+    problems |= _wide_pages(journey, [f"/uppfoljning/{current}/rapport/malmo-opera/"])
+    journey.click(journey.page.get_by_role("button", name="Logga ut"))
+    log_in(journey, "handlaggare@example.se")
+    problems |= _wide_pages(
+        journey,
+        [
+            "/uppfoljning/hantera/",
+            f"/uppfoljning/hantera/beslut/ar/{current}/",
+            "/uppfoljning/hantera/beslut/ny/",
+            f"/uppfoljning/hantera/beslut/{decision.pk}/",
+            "/uppfoljning/hantera/import/",
+            f"/uppfoljning/{current}/hantera/",
+            f"/uppfoljning/{current}/hantera/inrapportering/",
+            submitted.review_url(),
+            f"/uppfoljning/{current}/hantera/omradesfordelning/",
+        ],
+    )
+    assert not problems, problems
