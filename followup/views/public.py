@@ -161,7 +161,7 @@ def _money(year: int, areas: list[ActivityArea]) -> dict:
         title=_("Diagram: intäkter per verksamhetsområde och källa %(year)s") % {"year": year},
         description=_(
             "Ett liggande stapeldiagram med en stapel per verksamhetsområde, delad efter "
-            "källa. Tabellen bredvid visar samma belopp."
+            "källa. Tabellen under diagrammet visar samma belopp."
         ),
         legend=[(code, str(label)) for code, label in metrics.SOURCES],
         unit="kr",
