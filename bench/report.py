@@ -1,5 +1,6 @@
 """bench/report.md and bench/report.png from one run's figures (see run.py)."""
 
+from bench import followup
 from bench.pages import (
     BASELINE,
     BIGGEST_ROUND,
@@ -81,6 +82,7 @@ def markdown(run: dict, chart_name: str) -> str:
         *pdf_section(run.get("pdf")),
         *fanout_section(run.get("fanout")),
         *consultations_section(run),
+        *followup.section(run),
     ]
     return "\n".join(lines)
 

@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # so `python bench/run.py` finds the bench package too
 
-from bench import report  # noqa: E402
+from bench import followup, report  # noqa: E402
 from bench.pages import BASELINE, CONSULTATION_PAGES, PAGES  # noqa: E402
 
 SCALES = [1, 10]
@@ -63,12 +63,13 @@ def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / "setup.log").unlink(missing_ok=True)
     load_at_start = _load()
-    results, fanout, pdfs, deadline = {}, None, None, None
+    results, fanout, pdfs, deadline, followup_pdf = {}, None, None, None, None
     try:
         for scale in SCALES:
             results[scale] = bench_scale(scale)
         if not ONLY:
             pdfs = run_pdf(bench_env())  # in the last scale's database
+            followup_pdf = followup.pdf(bench_env())
             if FANOUT:
                 fanout = run_fanout(bench_env())
         if DEADLINE:
@@ -86,6 +87,7 @@ def main() -> None:
         "fanout": fanout,
         "pdf": pdfs,
         "deadline": deadline,
+        "followup_pdf": followup_pdf,
     }
     if ONLY:
         out = WORK / "consultations.json"
@@ -145,6 +147,7 @@ def bench_scale(scale: int) -> dict:
             figures = {**probe["pages"][page.path], **load(port, path, cookie)}
             print(f"  {path:28} {_summary(figures)}", flush=True)
             pages[page.path] = _mean(pages[page.path], figures) if page.path in pages else figures
+        followup_pages = None if ONLY else followup.pages(env, port, scale, load=load)
     export = run_export(env)  # with gunicorn stopped: the machine's cores to itself
     return {
         "pages": pages,
@@ -152,6 +155,7 @@ def bench_scale(scale: int) -> dict:
         "invited": probe["invited"],
         "versions": probe["versions"],
         "export": export,
+        "followup": followup_pages,
     }
 
 
