@@ -20,13 +20,13 @@ SOURCE_COLOURS = {
     "income_other_public": "#a35200",
     "income_own": "#1e6b35",
 }
-WIDTH = 720
+WIDTH = 480
 LEFT = 8
 RIGHT = 8
 LABEL_HEIGHT = 20
 BAR_HEIGHT = 22
 ROW_GAP = 14
-FONT = 14
+FONT = 15
 INK = "#1a1a1a"
 
 
