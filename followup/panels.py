@@ -90,7 +90,11 @@ def development_areas(request, *, plan, areas) -> dict | None:
     contributions = AreaContribution.objects.filter(
         development_area__in=areas, content__approved_of__isnull=False
     )
-    latest = contributions.aggregate(year=Max("content__report__round__year"))["year"]
+    # The year the public pages show (the latest whose reports are all approved), else the
+    # latest year any organisation reported on these areas.
+    latest = figures.default_year(figures.years())
+    if latest is None or not contributions.filter(content__report__round__year=latest).exists():
+        latest = contributions.aggregate(year=Max("content__report__round__year"))["year"]
     if latest is None:
         return None
     by_area: dict[int, list] = {}
