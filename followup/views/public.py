@@ -71,9 +71,8 @@ def _overview(request, year, coverage):
         context.update(_money(year, areas))
         context["organisations"] = figures.organisations(year)
         wanted = sorted(c.year for c in coverage if c.year <= year)[-COMPARED_YEARS:]
-        context["compared"] = (
-            [(y, figures.year_totals(wanted)[y]) for y in wanted] if len(wanted) > 1 else []
-        )
+        totals = figures.year_totals(wanted) if len(wanted) > 1 else {}
+        context["compared"] = [(y, totals[y]) for y in wanted] if totals else []
         context["sources"] = metrics.SOURCES
     response = render(request, "followup/overview.html", context)
     if request.GET.get("omrade") and chosen is None:

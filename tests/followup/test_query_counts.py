@@ -87,3 +87,22 @@ def test_the_pages_that_show_followup_panels_are_flat(
     add = grow(world.CURRENT, "approved")
     for path in ("/", "/kommuner/malmo/", "/kulturplan/2025-2028/"):
         assert_flat_queries(path, add)
+
+
+def test_the_public_map_is_flat_with_ten_times_the_years(
+    client, official, opera, opera_rep, assert_flat_queries
+):
+    """Defect: the comparison with earlier years read the totals once per year shown."""
+    years = iter(range(2039, 2000, -1))  # earlier and earlier: the page compares more
+
+    def add_years(k: int) -> None:
+        for _ in range(k):
+            year = next(years)
+            world.funded(opera, year, state={"teater-dans-musik": 1_000_000}, actor=official)
+            round = world.open_round(year, actor=official)
+            values = world.figures(income_state=1_000_000, reach={"1280": year % 50 + 1})
+            world.filed(round, opera, opera_rep, values, approve_by=official)
+
+    add_years(1)
+    assert_flat_queries("/uppfoljning/2039/", add_years, n=1)
+    assert_flat_queries("/uppfoljning/sammanstallning.csv", add_years, n=1)
