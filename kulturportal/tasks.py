@@ -19,7 +19,6 @@ Tasks take ids, never model instances, and are safe to run twice.
 """
 
 import logging
-from functools import partial
 
 from celery import Task, shared_task
 from django.conf import settings
@@ -37,7 +36,13 @@ class AfterCommitTask(Task):
 
     def apply_async(self, args=None, kwargs=None, **options):  # type: ignore[override]
         if transaction.get_connection().in_atomic_block:
-            transaction.on_commit(partial(self._hand_on, args, kwargs, options), robust=True)
+            # A named function, not a functools.partial: a robust hook that fails (the broker
+            # down) is logged by its __qualname__, which a partial lacks, and that AttributeError
+            # would fail the request the hook was meant to spare.
+            def hand_on() -> None:
+                self._hand_on(args, kwargs, options)
+
+            transaction.on_commit(hand_on, robust=True)
             return None
         return self._hand_on(args, kwargs, options)
 
