@@ -1,5 +1,6 @@
 """bench/report.md and bench/report.png from one run's figures (see run.py)."""
 
+from bench import followup
 from bench import search as search_bench
 from bench.pages import (
     BASELINE,
@@ -83,6 +84,7 @@ def markdown(run: dict, chart_name: str) -> str:
         *fanout_section(run.get("fanout")),
         *consultations_section(run),
         *search_bench.section(run),
+        *followup.section(run),
     ]
     return "\n".join(lines)
 

@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # so `python bench/run.py` finds the bench package too
 
-from bench import report  # noqa: E402
+from bench import followup, report  # noqa: E402
 from bench import search as search_bench  # noqa: E402
 from bench.pages import BASELINE, CONSULTATION_PAGES, PAGES  # noqa: E402
 from bench.servers import HOST, WORK, gunicorn, status  # noqa: E402
@@ -59,12 +59,13 @@ def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / "setup.log").unlink(missing_ok=True)
     load_at_start = _load()
-    results, fanout, pdfs, deadline = {}, None, None, None
+    results, fanout, pdfs, deadline, followup_pdf = {}, None, None, None, None
     try:
         for scale in SCALES:
             results[scale] = bench_scale(scale)
         if not ONLY:
             pdfs = run_pdf(bench_env())  # in the last scale's database
+            followup_pdf = followup.pdf(bench_env())
             if FANOUT:
                 fanout = run_fanout(bench_env())
         if DEADLINE:
@@ -82,6 +83,7 @@ def main() -> None:
         "fanout": fanout,
         "pdf": pdfs,
         "deadline": deadline,
+        "followup_pdf": followup_pdf,
     }
     if ONLY:
         out = WORK / "consultations.json"
@@ -142,6 +144,7 @@ def bench_scale(scale: int) -> dict:
             print(f"  {path:28} {_summary(figures)}", flush=True)
             pages[page.path] = _mean(pages[page.path], figures) if page.path in pages else figures
         searched = search_bench.run(env, port) if not ONLY else None
+        followup_pages = None if ONLY else followup.pages(env, port, scale, load=load)
     export = run_export(env)  # with gunicorn stopped: the machine's cores to itself
     return {
         "pages": pages,
@@ -150,6 +153,7 @@ def bench_scale(scale: int) -> dict:
         "versions": probe["versions"],
         "export": export,
         "search": searched,
+        "followup": followup_pages,
     }
 
 

@@ -7,7 +7,7 @@ inline styles, so colours are presentation attributes (which the site's CSS may 
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -254,8 +254,9 @@ def label_colour(fill: str) -> str:
     return max((DARK_TEXT, LIGHT_TEXT), key=lambda text: contrast(text, fill))
 
 
-def _fill(css_class: str) -> str:
-    return PALETTE.get(css_class, PALETTE[FALLBACK_CLASS])
+def _fill(css_class: str, palette: Mapping[str, str] | None = None) -> str:
+    colours = palette or PALETTE
+    return colours.get(css_class, PALETTE[FALLBACK_CLASS])
 
 
 # --- Drawing ------------------------------------------------------------------------------------
@@ -289,11 +290,11 @@ def _draw_label(tile: Tile, cx: float, cy: float, fill: str) -> str:
     )
 
 
-def _draw_tile(placed: PlacedTile, offset: tuple[float, float]) -> str:
+def _draw_tile(placed: PlacedTile, offset: tuple[float, float], palette=None) -> str:
     tile = placed.tile
     cx = placed.centre[0] * HEX_SIZE + offset[0]
     cy = placed.centre[1] * HEX_SIZE + offset[1]
-    fill = _fill(tile.css_class)
+    fill = _fill(tile.css_class, palette)
     shape = (
         f'<g class="tile {escape(tile.css_class)}" data-code="{escape(tile.code)}">'
         f"<title>{escape(tile.title)}</title>"
@@ -311,7 +312,9 @@ def _legend_item_width(label: str) -> float:
     return LEGEND_SIZE * 1.6 + len(label) * LEGEND_SIZE * 0.58 + 24
 
 
-def _draw_legend(legend: Sequence[tuple[str, str]], top: float, width: float) -> tuple[str, float]:
+def _draw_legend(
+    legend: Sequence[tuple[str, str]], top: float, width: float, palette=None
+) -> tuple[str, float]:
     """The legend as rows of swatches and labels that fit the map's width, and its height."""
     row_height = LEGEND_SIZE * 2
     parts, x, y = [], MARGIN, top
@@ -323,7 +326,7 @@ def _draw_legend(legend: Sequence[tuple[str, str]], top: float, width: float) ->
         parts.append(
             f'<g class="legend-item {escape(css_class)}">'
             f'<rect class="legend-swatch" x="{x:.1f}" y="{y:.1f}" width="{swatch:.1f}" '
-            f'height="{swatch:.1f}" rx="2" fill="{_fill(css_class)}"/>'
+            f'height="{swatch:.1f}" rx="2" fill="{_fill(css_class, palette)}"/>'
             f'<text class="legend-label" x="{x + swatch + 6:.1f}" y="{y + swatch / 2:.1f}" '
             f'dy="0.35em" font-size="{LEGEND_SIZE}" fill="{DARK_TEXT}">{escape(label)}</text></g>'
         )
@@ -339,8 +342,10 @@ def render_svg(
     description: str,
     legend: Sequence[tuple[str, str]] = (),
     id_prefix: str = "karta",
+    palette: Mapping[str, str] | None = None,
 ) -> SafeString:
-    """The map as an inline <svg>, sized by the page's CSS (`.tilemap-svg`)."""
+    """The map as an inline <svg>, sized by the page's CSS (`.tilemap-svg`). A caller with
+    classes of its own gives their fills in `palette` (each 3:1 against white, as above)."""
     placed = layout(tiles)
     xs = [p.centre[0] * HEX_SIZE for p in placed] or [0.0]
     ys = [p.centre[1] * HEX_SIZE for p in placed] or [0.0]
@@ -348,12 +353,12 @@ def render_svg(
     offset = (MARGIN + half_width - min(xs), MARGIN + HEX_SIZE - min(ys))
     map_width = max(xs) - min(xs) + 2 * half_width + 2 * MARGIN
     map_height = max(ys) - min(ys) + 2 * HEX_SIZE + 2 * MARGIN
-    legend_svg, legend_height = _draw_legend(legend, map_height, map_width)
+    legend_svg, legend_height = _draw_legend(legend, map_height, map_width, palette)
     height = map_height + legend_height + (MARGIN if legend else 0)
     ids = f"{escape(id_prefix)}-title {escape(id_prefix)}-desc"
     # Links inside role="img" would be hidden from screen readers: a map with links is a group.
     role = "group" if any(t.href for t in tiles) else "img"
-    tiles_svg = "".join(_draw_tile(p, offset) for p in placed)
+    tiles_svg = "".join(_draw_tile(p, offset, palette) for p in placed)
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="tilemap-svg" role="{role}" '
         f'aria-labelledby="{ids}" viewBox="0 0 {map_width:.0f} {height:.0f}" width="100%" '

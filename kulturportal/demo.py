@@ -51,6 +51,13 @@ DEMO_PEOPLE = [
         Role.ORGANISATION_REPRESENTATIVE,
         "Folkhögskolorna i Skåne",
     ),
+    (
+        "operan@example.se",
+        "Olle",
+        "Operasson",
+        Role.ORGANISATION_REPRESENTATIVE,
+        "Malmö Opera",
+    ),
 ]
 
 # People who make the demo's structure true rather than logins to try: each sub-region a

@@ -14,6 +14,7 @@ and one built by a worker into a file (write_csv, write_xlsx; kulturportal/backg
 import csv
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import IO
 
 from django.http import FileResponse, StreamingHttpResponse
@@ -27,6 +28,7 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+BOLD_FONT = Font(bold=True)
 MIN_WIDTH, MAX_WIDTH = 10, 60
 
 
@@ -72,6 +74,20 @@ def csv_response(
     return response
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its title, header row, rows and column widths."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence]
+    widths: Sequence[int] | None = None
+
+
+class Emphasised(tuple):
+    """A row written in bold: a sum, or a heading inside a sheet."""
+
+
 def write_xlsx(
     output: IO[bytes],
     headers: Sequence[str],
@@ -82,17 +98,24 @@ def write_xlsx(
 ) -> None:
     """An Excel file with a styled, frozen header row and readable column widths, saved
     into a binary file. Write-only mode: rows go to disk as they come."""
+    write_workbook(output, [Sheet(sheet_title, headers, rows, widths)])
+
+
+def write_workbook(output: IO[bytes], sheets: Sequence[Sheet]) -> None:
+    """Several sheets in one Excel file, each as write_xlsx writes one."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    sheet.freeze_panes = "A2"
-    for index, header in enumerate(headers, start=1):
-        width = widths[index - 1] if widths else len(str(header)) + 4
-        sheet.column_dimensions[get_column_letter(index)].width = max(
-            MIN_WIDTH, min(width, MAX_WIDTH)
-        )
-    sheet.append([_header_cell(sheet, header) for header in headers])
-    for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
+    for part in sheets:
+        sheet = workbook.create_sheet(title=part.title[:31])
+        sheet.freeze_panes = "A2"
+        for index, header in enumerate(part.headers, start=1):
+            width = part.widths[index - 1] if part.widths else len(str(header)) + 4
+            sheet.column_dimensions[get_column_letter(index)].width = max(
+                MIN_WIDTH, min(width, MAX_WIDTH)
+            )
+        sheet.append([_header_cell(sheet, header) for header in part.headers])
+        for row in part.rows:
+            font = BOLD_FONT if isinstance(row, Emphasised) else None
+            sheet.append([_cell(sheet, value, font) for value in row])
     workbook.save(output)
 
 
@@ -105,9 +128,14 @@ def xlsx_response(
     widths: Sequence[int] | None = None,
 ) -> FileResponse:
     """An Excel file with a styled, frozen header row and readable column widths."""
+    return workbook_response(filename, [Sheet(sheet_title, headers, rows, widths)])
+
+
+def workbook_response(filename: str, sheets: Sequence[Sheet]) -> FileResponse:
+    """An Excel file of several sheets, as a download."""
     # Spooled to disk past a few megabytes; FileResponse closes (and so removes) it.
     output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    write_xlsx(output, headers, rows, sheet_title=sheet_title, widths=widths)
+    write_workbook(output, sheets)
     output.seek(0)
     return FileResponse(
         output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
@@ -122,9 +150,11 @@ def _header_cell(sheet, header) -> WriteOnlyCell:
     return cell
 
 
-def _cell(sheet, value) -> WriteOnlyCell:
+def _cell(sheet, value, font: Font | None = None) -> WriteOnlyCell:
     value = neutralise(value)
     cell = WriteOnlyCell(sheet, value=value)
+    if font is not None:
+        cell.font = font
     if isinstance(value, str):
         cell.data_type = "s"  # Text, never a formula, whatever it starts with.
     return cell

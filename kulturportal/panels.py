@@ -18,6 +18,12 @@ MUNICIPALITY = "municipality"
 MY_PAGE = "my_page"
 MY_PAGE_MANAGE = "my_page.manage"  # links in the officials' "Hantera portalen" list
 PLAN_OVERVIEW = "plan_overview"  # the priorities overview: what the other apps make of it
+# The plan's development areas (kwargs: plan, areas): the page includes each panel inside
+# every area with `area=area`, so a panel's context holds what it has for all of them.
+DEVELOPMENT_AREA = "development_area"
+# One meeting's page (kwargs: meeting), among its documents: e.g. the latest figures of the
+# institution a deliberation is about.
+MEETING = "meeting"
 
 
 @dataclass(frozen=True)

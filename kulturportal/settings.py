@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "forums",
     "kulturplan",
     "consultations",
+    "followup",
 ]
 
 MIDDLEWARE = [

@@ -35,6 +35,13 @@ DOCUMENT_TYPES = {
     "application/vnd.oasis.opendocument.text": FileType("OpenDocument", "odt"),
 }
 PDF_ONLY = {"application/pdf": DOCUMENT_TYPES["application/pdf"]}
+# A spreadsheet to import: Excel, or text (a semicolon CSV has no signature of its own, so
+# it is text without control characters: see detected_type).
+PLAIN_TEXT = "text/plain"
+SPREADSHEET_TYPES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": FileType("Excel", "xlsx"),
+    PLAIN_TEXT: FileType("CSV", "csv"),
+}
 
 
 def check_document(upload, *, types: dict[str, FileType] = DOCUMENT_TYPES, max_bytes=None):
@@ -71,7 +78,17 @@ def detected_type(upload) -> str | None:
     head = upload.read(HEAD_BYTES)
     upload.seek(0)
     kind = filetype.guess(head)
-    return kind.mime if kind else None
+    if kind:
+        return kind.mime
+    return PLAIN_TEXT if _is_plain_text(head) else None
+
+
+def _is_plain_text(head: bytes) -> bool:
+    """Text in UTF-8 or an 8-bit code page (Swedish Excel saves CSV as Windows-1252):
+    bytes without control characters other than tabs and line ends, which is what a CSV
+    file is. Only callers that accept PLAIN_TEXT take it; the document types do not."""
+    allowed = {9, 10, 13}
+    return bool(head) and not any(byte < 32 and byte not in allowed for byte in head)
 
 
 def has_hidden_characters(name: str) -> bool:

@@ -31,6 +31,7 @@ urlpatterns = i18n_patterns(
     path("", include("consultations.urls")),
     path("sok/", search_views.search_page, name="search"),
     path("oppna-data/", api_views.open_data, name="open_data"),
+    path("", include("followup.urls")),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("personuppgifter/", views.privacy, name="privacy"),
     path("admin/", admin.site.urls),

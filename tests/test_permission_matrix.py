@@ -19,6 +19,7 @@ from kulturportal.demo import DEMO_PASSWORD, seed_demo_people, seed_reference_da
 from kulturportal.models import Role, RoleAssignment, User
 from tests.conftest import make_nobody, make_other_org_rep
 from tests.consultations import matrix as consultations_matrix
+from tests.followup import matrix as followup_matrix
 from tests.forums import matrix as forums_matrix
 from tests.kulturplan import matrix as kulturplan_matrix
 from tests.matrix import (
@@ -36,7 +37,7 @@ from tests.matrix import (
     before_mfa,
 )
 
-APPS = [forums_matrix, kulturplan_matrix, consultations_matrix]
+APPS = [forums_matrix, kulturplan_matrix, consultations_matrix, followup_matrix]
 
 CORE_KWARGS = {
     "municipality_detail": {"slug": "lund"},

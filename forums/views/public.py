@@ -20,7 +20,7 @@ from forums.models import (
     Network,
 )
 from forums.views.access import meeting_for_viewer
-from kulturportal import uploads
+from kulturportal import panels, uploads
 from kulturportal.caching import public_page, uncacheable
 from kulturportal.rules import may
 
@@ -112,6 +112,7 @@ def meeting_detail(request, pk):
             "minutes": minutes if minutes and minutes.status == Minutes.Status.PUBLISHED else None,
             "my_invitation": my_invitation,
             "may_manage": may(request.user, "forums.manage_meetings"),
+            "panels": panels.for_page(panels.MEETING, request, meeting=meeting),
         },
     )
 

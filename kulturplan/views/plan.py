@@ -16,6 +16,7 @@ from kulturplan.models import (
 from kulturplan.overview import current_lines
 from kulturplan.textdiff import diff_html, diff_inline
 from kulturplan.views.access import plan_or_404
+from kulturportal import panels
 from kulturportal import pdf as pdf_documents
 from kulturportal.caching import public_page
 from kulturportal.models import ActivityArea
@@ -54,6 +55,9 @@ def _plan_page(request, plan: CulturePlan):
             "window": services.window_for(plan),
             "now": timezone.now(),
             "is_official": may(request.user, "kulturplan.manage_plans"),
+            "area_panels": panels.for_page(
+                panels.DEVELOPMENT_AREA, request, plan=plan, areas=areas
+            ),
         },
     )
 

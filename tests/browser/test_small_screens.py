@@ -273,3 +273,46 @@ def test_the_pages_issue_20_added_fit_at_320_px(journey, site, settings):
     services.publish_minutes(minutes=minutes, actor=official)
     problems |= _narrow_problems(journey, [annual.get_absolute_url(), round_.get_absolute_url()])
     assert not problems, problems
+
+
+def test_the_follow_up_pages_fit_at_320_px(journey, site, settings):
+    """The follow-up (issue 21): the public map and chart, an organisation's figures, the
+    report form, and the officials' pages, with the demo's two years."""
+    from followup import demo as followup_demo
+    from followup.models import AnnualReport, FundingDecision
+    from tests.browser.journey import log_in
+
+    settings.MFA_REQUIRED_FOR_OFFICIALS = False
+    seed_demo()
+    followup_demo.seed_demo()
+    earlier, current = followup_demo.years()
+    submitted = AnnualReport.objects.filter(round__year=current, status="submitted").first()
+    decision = FundingDecision.objects.filter(year=current).first()
+    problems = _narrow_problems(
+        journey,
+        [
+            "/uppfoljning/",
+            f"/uppfoljning/{current}/?omrade=teater-dans-musik",
+            f"/uppfoljning/{earlier}/organisationer/regionmuseet-skane/",
+            "/kulturplan/2025-2028/",
+        ],
+    )
+    log_in(journey, "operan@example.se")
+    problems |= _narrow_problems(journey, [f"/uppfoljning/{current}/rapport/malmo-opera/"])
+    journey.click(journey.page.get_by_role("button", name="Logga ut"))
+    log_in(journey, "handlaggare@example.se")
+    problems |= _narrow_problems(
+        journey,
+        [
+            "/uppfoljning/hantera/",
+            f"/uppfoljning/hantera/beslut/ar/{current}/",
+            "/uppfoljning/hantera/beslut/ny/",
+            f"/uppfoljning/hantera/beslut/{decision.pk}/",
+            "/uppfoljning/hantera/import/",
+            f"/uppfoljning/{current}/hantera/",
+            f"/uppfoljning/{current}/hantera/inrapportering/",
+            submitted.review_url(),
+            f"/uppfoljning/{current}/hantera/omradesfordelning/",
+        ],
+    )
+    assert not problems, problems
