@@ -393,7 +393,6 @@ class ReplyForm(forms.ModelForm):
         labels = {"response": _("Kommer du?"), "session": _("Vilket delmöte kommer du till?")}
         help_texts = {
             "substitute_name": _("Om någon annan från din kommun kommer i ditt ställe."),
-            "comment": _("Valfritt. Arrangören läser det, till exempel om du kommer senare."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -403,6 +402,7 @@ class ReplyForm(forms.ModelForm):
         for name, example in (
             ("dietary_needs", _("Till exempel vegetarisk kost eller allergier.")),
             ("access_needs", _("Till exempel hörslinga eller tillgänglig entré.")),
+            ("comment", _("Valfritt. Arrangören läser det, till exempel om du kommer senare.")),
         ):
             self.fields[name].help_text = format_lazy(
                 "{} {}",

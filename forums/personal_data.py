@@ -36,6 +36,8 @@ def _invitations(user) -> list[dict]:
             "access_needs": i.access_needs,
             "substitute_name": i.substitute_name,
             "substitute_email": i.substitute_email,
+            "note_to_organiser": i.comment,
+            "walk_in": i.walk_in,
             "replied": when(i.responded_at),
             "waitlisted": i.waitlisted,
             "attended": i.attended,
@@ -91,6 +93,10 @@ def _named_in_audiences(user) -> list[dict]:
 def _adjustments(user) -> list[dict]:
     adjustments = Adjustment.objects.filter(adjuster=user).select_related("minutes__meeting")
     return [
-        {"meeting": a.minutes.meeting.title, "approved": when(a.approved_at)}
+        {
+            "meeting": a.minutes.meeting.title,
+            "approved": when(a.approved_at),
+            "changes_you_asked_for": a.comment,
+        }
         for a in adjustments.order_by("created_at")
     ]

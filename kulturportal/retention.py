@@ -45,6 +45,8 @@ class Rule:
     why: Promise
     # Deletes what is due at `now`; returns how many it deleted.
     apply: Callable[[datetime], int]
+    # The rule's days, when its setting is not in RETENTION_DAYS under its name.
+    days: Callable[[], int] | None = None
 
 
 def days(name: str) -> int:
@@ -183,7 +185,8 @@ def rules() -> list[Rule]:
 
 def kept_for(rule: Rule) -> str:
     """The rule's time in words, with its days from the settings."""
-    return str(rule.kept) % {"days": settings.RETENTION_DAYS.get(rule.name, "")}
+    days_kept = rule.days() if rule.days else settings.RETENTION_DAYS.get(rule.name, "")
+    return str(rule.kept) % {"days": days_kept}
 
 
 @task(soft_time_limit=600, time_limit=660)

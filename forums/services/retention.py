@@ -27,8 +27,9 @@ audit.register_actions(
     },
 )
 
-# The reply fields that are health data.
-NEEDS_FIELDS = ("dietary_needs", "access_needs")
+# The reply fields that are health data, and the note to the organiser, where people
+# write the same things in their own words ("vegan, rullstol").
+NEEDS_FIELDS = ("dietary_needs", "access_needs", "comment")
 
 
 def retention_days() -> int:
@@ -44,12 +45,14 @@ def forget_needs(*, now: datetime | None = None) -> int:
     how many invitations lost their needs."""
     days = retention_days()
     cutoff = (now or timezone.now()) - timedelta(days=days)
-    holding = Q(dietary_needs__gt="") | Q(access_needs__gt="")
+    holding = Q()
+    for field in NEEDS_FIELDS:
+        holding |= Q(**{f"{field}__gt": ""})
     due = Invitation.objects.filter(holding, meeting__ends_at__lt=cutoff)
     counts = dict(due.values_list("meeting").annotate(n=Count("pk")).values_list("meeting", "n"))
     if not counts:
         return 0
-    deleted = due.update(dietary_needs="", access_needs="", updated_at=timezone.now())
+    deleted = due.update(**dict.fromkeys(NEEDS_FIELDS, ""), updated_at=timezone.now())
     for meeting in Meeting.objects.filter(pk__in=counts):
         _forget_in_history(meeting)
         audit.record(

@@ -20,7 +20,7 @@ from kulturplan import demo as plan_demo
 from kulturplan import services as plan_services
 from kulturplan.models import CulturePlan
 from kulturportal.emails import queue_email
-from kulturportal.models import Organisation
+from kulturportal.models import Organisation, User
 from kulturportal.organisations.services import request_membership
 from tests.factories import InvitationFactory, MeetingFactory
 
@@ -60,6 +60,9 @@ EXPORTED = {
     ("kulturplan.Priority", "contact_email"),
     ("kulturplan.SubmittedPriority", "contact_email"),
     ("kulturplan.PlanVersion", "created_by"),
+    ("followup.AnnualReport", "updated_by"),
+    ("followup.ReportContent", "submitted_by"),
+    ("followup.ReportFile", "uploaded_by"),
 }
 
 # Fields that point at a person but say nothing about them worth a copy, and why.
@@ -74,6 +77,11 @@ NOT_ABOUT_THE_PERSON = {
     ("consultations.Note", "author"): "an official's working note",
     ("consultations.Disposition", "decided_by"): "an official's decision",
     ("admin.LogEntry", "user"): "an official's admin step",
+    ("followup.FundingDecision", "updated_by"): "an official's step",
+    ("followup.DecisionImport", "uploaded_by"): "an official's step",
+    ("followup.ReportingRound", "opened_by"): "an official's step",
+    ("followup.ReportingRound", "confirmed_by"): "an official's step",
+    ("followup.ReportReview", "decided_by"): "an official's decision",
 }
 
 
@@ -218,3 +226,14 @@ def test_someone_elses_export_holds_none_of_it(client, busy_chief, malmo_chief):
 def test_the_export_asks_for_a_login(client):
     response = client.get(reverse("export_my_data"))
     assert response.status_code == 302
+
+
+def test_the_export_holds_the_annual_reports_they_worked_on(client, demo, settings, tmp_path):
+    from followup import demo as followup_demo
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    plan_demo.seed_demo()
+    followup_demo.seed_demo()
+    opera = User.objects.get(email="operan@example.se")
+    reports = _export(client, opera)["annual_reports"]
+    assert reports and {r["organisation"] for r in reports} == {"Malmö Opera"}
