@@ -418,6 +418,11 @@ class AudienceRule(TimestampedModel):
         verbose_name = _("målgruppsregel")
         verbose_name_plural = _("målgruppsregler")
 
+    def __str__(self):
+        # What the history shows: the kind, and the network or organisation it names.
+        target = self.network or self.organisation
+        return f"{self.get_kind_display()}: {target}" if target else self.get_kind_display()
+
 
 class InvitationQuerySet(models.QuerySet):
     def upcoming_for(self, user):

@@ -316,3 +316,18 @@ def test_the_follow_up_pages_fit_at_320_px(journey, site, settings):
         ],
     )
     assert not problems, problems
+
+
+def test_min_sida_fits_at_320_px_with_a_100_letter_name(journey, site):
+    """Defect (found in the issue 20 run): "Inloggad som <a 100-letter name>" ran past the
+    edge of Min sida at 320 px: a name without a break must still wrap."""
+    from kulturportal.demo import DEMO_PASSWORD
+    from tests.browser.journey import log_in
+    from tests.factories import UserFactory
+
+    seed_demo()
+    person = UserFactory(first_name="Å" + "a" * 99, last_name="B" * 100)
+    person.set_password(DEMO_PASSWORD)
+    person.save()
+    log_in(journey, person.email)
+    assert not _narrow_problems(journey, ["/min-sida/", "/konto/email/"])

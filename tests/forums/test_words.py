@@ -44,3 +44,23 @@ def test_the_english_history_says_how_the_invitee_replied_in_english(
     else:
         assert "via the reply link" in english and "via svarslänken" not in english
         assert "via svarslänken" in swedish
+
+
+def test_the_history_names_an_audience_rule_by_its_kind_not_as_an_object(
+    official, official_client, annual
+):
+    """Defect (found in the issue 20 run): the manage page's history said "Regel:
+    AudienceRule object (6)" when a rule was added or removed."""
+    from forums.models import AudienceRule, Network
+
+    network = Network.objects.create(name="Biblioteksnätverket", slug="bibliotek")
+    rule = services.add_audience_rule(
+        meeting=annual,
+        rule=AudienceRule(kind=Audience.NETWORK, network=network),
+        actor=official,
+    )
+    services.remove_audience_rule(meeting=annual, rule_pk=rule.pk, actor=official)
+    html = official_client.get(reverse("forums:meeting_manage", args=[annual.pk])).content
+    html = html.decode()
+    assert "AudienceRule object" not in html
+    assert html.count("Ett nätverks medlemmar: Biblioteksnätverket") == 2
