@@ -304,8 +304,8 @@ def first_names() -> frozenset[str]:
 
 
 def _known_names(text: str, names: Iterable[str]) -> Iterable[Finding]:
-    names = [name.split() for name in names]
-    whole = {r"\s+".join(re.escape(part) for part in parts) for parts in names if len(parts) >= 2}
+    split = [name.split() for name in names]
+    whole = {r"\s+".join(re.escape(part) for part in parts) for parts in split if len(parts) >= 2}
     if not whole:
         return
     # The longest first, so "Anna Maria Svensson" is not taken as "Anna Maria".
@@ -313,7 +313,7 @@ def _known_names(text: str, names: Iterable[str]) -> Iterable[Finding]:
     pattern = re.compile(rf"(?<!\w)(?:{alternatives}){_GENITIVE}(?!\w)", re.IGNORECASE)
     for match in pattern.finditer(text):
         yield Finding(NAME, match.start(), match.end(), match.group())
-    yield from _known_name_parts(text, names)
+    yield from _known_name_parts(text, split)
 
 
 def _known_name_parts(text: str, names: list[list[str]]) -> Iterable[Finding]:

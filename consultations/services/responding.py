@@ -224,7 +224,7 @@ def remove_attachment(*, attachment: Attachment, actor) -> None:
     _require_editable(response)
     stored = Attachment.objects.get(pk=attachment.pk)
     Attachment.objects.filter(pk=attachment.pk).update(removed_at=timezone.now(), file="")
-    if stored.file:
+    if stored.file.name:
         storage, name = stored.file.storage, stored.file.name
 
         def delete_file():
