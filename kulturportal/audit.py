@@ -25,6 +25,7 @@ from kulturportal.models import (
     AUDIT_ACTION_LABELS,
     AUDIT_CHANGED_MODELS,
     AUDIT_DETAIL_LABELS,
+    AUDIT_DETAIL_VALUE_LABELS,
     AUDIT_VALUE_LABELS,
     AuditEntry,
 )
@@ -37,15 +38,19 @@ def register_actions(
     details: dict | None = None,
     changes_of: dict | None = None,
     value_labels: dict | None = None,
+    detail_values: dict | None = None,
 ) -> None:
     """Each app names its actions for the history pages, e.g. {"meeting.changed": …}, the
     detail keys worth showing there, the model whose fields an action's changes name when
     it is not the logged object's ({"invitation.replied": Invitation}), and the labels of
-    coded values in a field without choices ({(Round, "groups"): Group.choices})."""
+    coded values in a field without choices ({(Round, "groups"): Group.choices}) and of the
+    codes a detail lists ({"figures": {"reach": …}})."""
     AUDIT_ACTION_LABELS.update(labels)
     AUDIT_DETAIL_LABELS.update(details or {})
     AUDIT_CHANGED_MODELS.update(changes_of or {})
     AUDIT_VALUE_LABELS.update({key: dict(choices) for key, choices in (value_labels or {}).items()})
+    for key, words in (detail_values or {}).items():
+        AUDIT_DETAIL_VALUE_LABELS.setdefault(key, {}).update(words)
 
 
 register_actions(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from followup import checks
 from followup.board import representatives
-from followup.metrics import REPORT_FIELDS, report_figure
+from followup.metrics import ECONOMY, INCOME, REPORT_FIELDS
 from followup.models import (
     ActivityFigure,
     AnnualReport,
@@ -136,22 +136,30 @@ def _require_editable(report: AnnualReport) -> None:
         raise ReportApproved
 
 
-def _changed_labels(before: ReportValues, after: ReportValues) -> list[str]:
-    """The names of what changed, never the figures: a draft is the organisation's own."""
-    labels = []
-    for code in REPORT_FIELDS:
-        if before.fields.get(code) != after.fields.get(code):
-            figure = report_figure(code)
-            labels.append(str(figure.label) if figure else code)
-    parts = [
-        (before.municipal_income, after.municipal_income, _("Kommunernas bidrag")),
-        (before.activity, after.activity, _("Verksamhetens siffror")),
-        (before.reach, after.reach, _("Var verksamheten ägde rum")),
-        (before.contributions, after.contributions, _("Utvecklingsområden")),
-        (before.explanations, after.explanations, _("Förklaringar")),
-    ]
-    labels.extend(str(label) for old, new, label in parts if old != new)
-    return labels
+# The parts of a report beyond its single figures, by the code the history stores.
+PART_LABELS = {
+    "municipal_income": gettext_lazy("Kommunernas bidrag"),
+    "activity": gettext_lazy("Verksamhetens siffror"),
+    "reach": gettext_lazy("Var verksamheten ägde rum"),
+    "contributions": gettext_lazy("Utvecklingsområden"),
+    "explanations": gettext_lazy("Förklaringar"),
+}
+
+
+def _changed_codes(before: ReportValues, after: ReportValues) -> list[str]:
+    """The codes of what changed, never the figures (a draft is the organisation's own);
+    codes, so the history names them in the reader's language (PART_LABELS, metrics)."""
+    codes = [code for code in REPORT_FIELDS if before.fields.get(code) != after.fields.get(code)]
+    codes.extend(part for part in PART_LABELS if getattr(before, part) != getattr(after, part))
+    return codes
+
+
+audit.register_actions(
+    {},
+    detail_values={
+        "figures": {**{f.code: f.label for f in INCOME + ECONOMY}, **PART_LABELS},
+    },
+)
 
 
 @transaction.atomic
@@ -171,7 +179,7 @@ def save_report(
         raise StaleReport(current, values_of(content))
     before = values_of(content)
     _write(content, values)
-    changed = _changed_labels(before, values)
+    changed = _changed_codes(before, values)
     report.refresh_from_db(fields=["version"])
     report.updated_by = audit.person(actor)
     if changed:

@@ -36,6 +36,9 @@ AUDIT_CHANGED_MODELS: dict[str, type] = {}
 # (model, field) → {code: label} for a field whose values are codes but that has no choices
 # of its own (a list of a round's consultation groups).
 AUDIT_VALUE_LABELS: dict[tuple[type, str], dict] = {}
+# Detail key → {code: label} for a detail that lists codes (the figures a save changed), so
+# the history speaks the reader's language whatever language the writer had.
+AUDIT_DETAIL_VALUE_LABELS: dict[str, dict] = {}
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -104,7 +107,11 @@ class AuditEntry(models.Model):
             label = AUDIT_DETAIL_LABELS.get(key)
             if label is None or value in (False, None, 0, "", []):
                 continue
-            shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+            words = AUDIT_DETAIL_VALUE_LABELS.get(key, {})
+            if isinstance(value, list):
+                shown = ", ".join(str(words.get(item, item)) for item in value)
+            else:
+                shown = words.get(value, value)
             rows.append((str(label), "" if value is True else shown))
         return rows
 

@@ -228,3 +228,19 @@ def test_an_organisation_without_a_decision_for_the_year_has_nothing_to_report(
     client.force_login(opera_rep)
     assert client.get(f"/uppfoljning/{world.CURRENT}/rapport/malmo-opera/").status_code == 200
     assert client.get("/uppfoljning/2030/rapport/malmo-opera/").status_code == 404
+
+
+def test_the_history_names_what_changed_in_the_readers_language(logged_in, opera):
+    """Defect (CI, test_words[official]): a save stored the changed figures' Swedish labels,
+    so the English review page showed 'Var verksamheten ägde rum' in its history."""
+    from django.utils import translation
+
+    from kulturportal.models import AuditEntry
+
+    logged_in.post(URL, _form(logged_in, income_state="1 000", save="1"))
+    report, _ = _working(opera)
+    entry = AuditEntry.objects.about(report).get(action="report.saved")
+    assert "income_state" in entry.details["figures"]
+    with translation.override("en"):
+        shown = dict(entry.detail_rows())
+    assert "Statliga" not in str(shown) and "State" in str(shown), shown
