@@ -115,3 +115,10 @@ def test_the_english_page_writes_numbers_the_english_way(client, both_years):
 )
 def test_the_colour_bands(occasions, css):
     assert reach_class(occasions) == css
+
+
+def test_one_organisation_is_not_called_organisationer(client, both_years):
+    """Defect (real run, 2026-12-06): a year with one approved report read '1 organisationer'."""
+    page = client.get(f"/uppfoljning/{world.CURRENT}/").content.decode()
+    cards = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split("card-figure")[3][:200]))
+    assert "1 organisation " in cards + " " and "organisationer" not in cards, cards
