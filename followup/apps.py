@@ -9,6 +9,7 @@ class FollowupConfig(AppConfig):
     def ready(self):
         # services: the reporting and review modules register their audit actions and
         # the reminder's task, which a worker must know.
-        from followup import email_samples, panels, rules, services  # noqa: F401
+        from followup import api, email_samples, panels, rules, services  # noqa: F401
 
         panels.register()
+        api.register()
