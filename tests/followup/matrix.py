@@ -13,6 +13,7 @@ from tests.matrix import (
     PUBLIC,
     READ_ONLY,
     answers,
+    before_mfa,
 )
 
 OFFICIALS_BAD_INPUT = {**OFFICIALS, "official": "400"}
@@ -57,6 +58,14 @@ ROWS = {
     "followup:distribution_confirm": (LOGGED_IN_READ_ONLY, OFFICIALS_REDIRECT),
 }
 
+# The open data: the same for everyone (before MFA too).
+ROWS.update(
+    {
+        name: before_mfa(PUBLIC, READ_ONLY)
+        for name in ("api:followup_years", "api:followup_reports", "api:followup_compilation")
+    }
+)
+
 ADMIN_ROWS: dict = {}
 
 
@@ -97,9 +106,16 @@ def build_world() -> dict:
 
 
 def url_kwargs(name: str, world: dict) -> dict | None:
+    earlier, current = world["followup_years"]
+    api = {
+        "api:followup_years": {},
+        "api:followup_reports": {"year": earlier},
+        "api:followup_compilation": {},
+    }
+    if name in api:
+        return api[name]
     if not name.startswith("followup:"):
         return None
-    earlier, current = world["followup_years"]
     folk = {"year": current, "slug": "folkhogskolorna-i-skane"}
     submitted = {"year": current, "pk": world["followup_submitted"].pk}
     by_name = {
