@@ -65,18 +65,25 @@ def _recorded(model, name: str, deleted: int) -> int:
     return deleted
 
 
+def own_rows(queryset) -> int:
+    """Delete and count the rule's own rows: what goes with them (an e-mail's attachments)
+    is not another e-mail."""
+    _total, by_model = queryset.delete()
+    return by_model.get(queryset.model._meta.label, 0)
+
+
 @transaction.atomic
 def forget_outgoing_email(now: datetime) -> int:
     cutoff = now - timedelta(days=days("outgoing_email"))
     done = Q(status__in=[OutgoingEmail.Status.SENT, OutgoingEmail.Status.FAILED])
-    deleted, _by_model = OutgoingEmail.objects.filter(done, updated_at__lt=cutoff).delete()
+    deleted = own_rows(OutgoingEmail.objects.filter(done, updated_at__lt=cutoff))
     return _recorded(OutgoingEmail, "outgoing_email", deleted)
 
 
 @transaction.atomic
 def forget_inbound_email(now: datetime) -> int:
     cutoff = now - timedelta(days=days("inbound_email"))
-    deleted, _by_model = InboundEmail.objects.filter(created_at__lt=cutoff).delete()
+    deleted = own_rows(InboundEmail.objects.filter(created_at__lt=cutoff))
     return _recorded(InboundEmail, "inbound_email", deleted)
 
 
@@ -85,7 +92,7 @@ def forget_role_invitations(now: datetime) -> int:
     """Invitations never accepted: the address and the role offered, once the link is dead."""
     cutoff = now - timedelta(days=days("role_invitations"))
     unused = RoleInvitation.objects.filter(accepted_at__isnull=True, expires_at__lt=cutoff)
-    deleted, _by_model = unused.delete()
+    deleted = own_rows(unused)
     return _recorded(RoleInvitation, "role_invitations", deleted)
 
 
@@ -93,12 +100,12 @@ def forget_role_invitations(now: datetime) -> int:
 def forget_membership_requests(now: datetime) -> int:
     cutoff = now - timedelta(days=days("membership_requests"))
     decided = MembershipRequest.objects.exclude(status=MembershipRequest.Status.PENDING)
-    deleted, _by_model = decided.filter(decided_at__lt=cutoff).delete()
+    deleted = own_rows(decided.filter(decided_at__lt=cutoff))
     return _recorded(MembershipRequest, "membership_requests", deleted)
 
 
 def forget_sessions(now: datetime) -> int:
-    deleted, _by_model = Session.objects.filter(expire_date__lt=now).delete()
+    deleted = own_rows(Session.objects.filter(expire_date__lt=now))
     return deleted  # a login's cookie; no entry for the log
 
 

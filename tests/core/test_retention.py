@@ -17,6 +17,7 @@ from kulturportal.models import (
     InboundEmail,
     MembershipRequest,
     Organisation,
+    OutgoingAttachment,
     OutgoingEmail,
     RoleAssignment,
     RoleInvitation,
@@ -54,6 +55,19 @@ def test_sent_e_mail_goes_after_its_days_and_queued_e_mail_stays():
     assert entry.actor is None and entry.actor_label == "system"
     assert entry.details == {"deleted": 2, "days": 180}
     assert entry.object_repr == "utgående e-post" and entry.object_id == ""
+
+
+def test_an_e_mail_with_an_attachment_counts_as_one():
+    """Defect (real run, 2026-12-06): one old receipt with its PDF was reported as two
+    e-mails deleted (the attachment's row counted too), in the task's result and the log."""
+    receipt = _email(OutgoingEmail.Status.SENT, days=400)
+    OutgoingAttachment.objects.create(
+        email=receipt, filename="kvitto.pdf", content_type="application/pdf", content=b"%PDF"
+    )
+    assert retention.forget_outgoing_email(timezone.now()) == 1
+    [entry] = AuditEntry.objects.filter(action="retention.deleted")
+    assert entry.details["deleted"] == 1
+    assert not OutgoingAttachment.objects.exists()
 
 
 def test_a_second_run_deletes_nothing_and_writes_nothing():
