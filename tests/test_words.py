@@ -136,3 +136,22 @@ def test_the_checks_can_fail():
     assert visible_text('<p title="needs_action">Kommer <b>inte</b></p>') == "Kommer inte"
     assert visible_text('<p>Coming <span lang="sv">Kommer</span></p>', "en") == "Coming"
     assert isinstance(models.TextChoices, type)
+
+
+def test_one_word_for_download():
+    """Defect (real run, 2026-12-06): the export page said "klar att ladda ned" above its
+    "Ladda ner …" link. The portal writes "ladda ner" everywhere (issue 20, item 18)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    apps = ["kulturportal", "forums", "kulturplan", "consultations", "followup", "templates"]
+    found = [
+        str(path.relative_to(root))
+        for app in apps
+        for path in (root / app).rglob("*")
+        if path.suffix in (".html", ".txt", ".py")
+        and re.search(r"[Ll]adda(?:s)? ned\b", path.read_text(encoding="utf-8"))
+    ]
+    assert not found, found
