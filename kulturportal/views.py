@@ -19,6 +19,7 @@ from kulturportal.forms import AcceptInvitationForm, DeleteAccountForm, RoleInvi
 from kulturportal.mfa import open_before_mfa
 from kulturportal.models import (
     Municipality,
+    Organisation,
     Role,
     RoleAssignment,
     RoleInvitation,
@@ -66,7 +67,9 @@ def municipality_detail(request, slug):
     municipality = get_object_or_404(
         Municipality.objects.select_related("sub_region").prefetch_related(
             Prefetch("role_assignments", queryset=chiefs, to_attr="culture_chiefs"),
-            "hosted_institutions",
+            Prefetch(
+                "hosted_institutions", queryset=Organisation.objects.approved().order_by("name")
+            ),
         ),
         slug=slug,
     )

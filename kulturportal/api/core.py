@@ -263,8 +263,11 @@ class OrganisationFilters(ListParams):
     format: Format = Field("json", description="json, eller csv för hela tabellen.")
 
 
-_ORGANISATIONS = Organisation.objects.select_related("host_municipality").prefetch_related(
-    "co_financing_municipalities"
+# Approved only: a registration waiting for review is not public (issue 20, item 2).
+_ORGANISATIONS = (
+    Organisation.objects.approved()
+    .select_related("host_municipality")
+    .prefetch_related("co_financing_municipalities")
 )
 
 

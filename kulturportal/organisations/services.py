@@ -404,4 +404,5 @@ def review_registration(
         details={"note": note} if note else {},
     )
     invalidate_public_pages_on_commit()
+    search.reindex_on_commit(organisation)  # found by everyone once approved
     return organisation

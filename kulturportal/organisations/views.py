@@ -39,6 +39,12 @@ def organisation_detail(request, slug):
         ),
         slug=slug,
     )
+    # Until an official approves a registration, only its own people see it: a look-alike
+    # must not stand beside the real organisation in public.
+    if not organisation.is_approved() and not may(
+        request.user, "kulturportal.act_for_organisation", organisation
+    ):
+        raise Http404
     return render(
         request,
         "kulturportal/organisations/detail.html",

@@ -4,12 +4,12 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from kulturportal.models import ActivityArea, Municipality, Organisation, SubRegion
-from kulturportal.search.registry import Document, Kind, register
+from kulturportal.search.registry import OWNER, PUBLIC, Document, Kind, acting_for, register
 
 
 def municipality_documents(ids):
     municipalities = Municipality.objects.select_related("sub_region").prefetch_related(
-        Prefetch("hosted_institutions", queryset=Organisation.objects.order_by("name"))
+        Prefetch("hosted_institutions", queryset=Organisation.objects.approved().order_by("name"))
     )
     if ids is not None:
         municipalities = municipalities.filter(pk__in=ids)
@@ -33,6 +33,9 @@ def organisation_documents(ids):
             object_id=organisation.pk,
             title=organisation.name,
             url=organisation.get_absolute_url(),
+            # A registration waiting for review is found by its own people only.
+            audience=PUBLIC if organisation.is_approved() else OWNER,
+            organisation=organisation,
             context=" ".join(
                 filter(
                     None,
@@ -69,6 +72,7 @@ def register_kinds() -> None:
             label=_("Organisationer"),
             build=organisation_documents,
             follows={Organisation: lambda o: [o.pk]},
+            owners=acting_for,  # a registration waiting for review: its own people
             order=90,
         )
     )

@@ -170,3 +170,48 @@ def test_others_cannot_review(client, pending, person, folk_high_school_rep):
 def test_existing_organisations_stay_approved(folk_high_schools):
     assert folk_high_schools.status == Organisation.Status.APPROVED
     assert org_number()  # the helper the registration tests share
+
+
+def test_a_pending_organisation_is_not_public_until_approved(
+    client, person, official, django_capture_on_commit_callbacks
+):
+    """Defect (real run, 2026-12-06): a look-alike waiting for review had a public page,
+    was found by search beside the real one, and was served by the open-data API."""
+    from kulturportal import search
+    from kulturportal.models import Municipality
+
+    lund = Municipality.objects.get(code="1281")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("organisation_register"),
+            registration(name="Kvastfenans teater", host_municipality=lund.pk),
+        )
+    search.rebuild()
+    pending = Organisation.objects.get(org_number=VALID)
+    page = pending.get_absolute_url()
+    api = f"/api/v1/organisations/{pending.slug}/"
+
+    # Its own person sees its page, says it waits, and finds it.
+    mine = client.get(page)
+    assert mine.status_code == 200 and "väntar på granskning" in mine.content.decode()
+    assert "Kvastfenans</mark> teater" in client.get("/sok/?q=Kvastfenans").content.decode()
+
+    client.logout()
+    assert client.get(page).status_code == 404
+    assert client.get(api).status_code == 404
+    listed = client.get("/api/v1/organisations/?q=Kvastfenans").json()["items"]
+    assert listed == []
+    assert page not in client.get("/sok/?q=Kvastfenans").content.decode()  # the query is echoed
+    assert "Kvastfenans" not in client.get(lund.get_absolute_url()).content.decode()
+
+    client.force_login(official)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("organisation_review", args=[pending.pk]),
+            {f"o{pending.pk}-decision": "approve"},
+        )
+    client.logout()
+    assert client.get(page).status_code == 200
+    assert client.get(api).status_code == 200
+    assert "Kvastfenans</mark> teater" in client.get("/sok/?q=Kvastfenans").content.decode()
+    assert "Kvastfenans" in client.get(lund.get_absolute_url()).content.decode()
