@@ -120,15 +120,19 @@ def test_the_officials_queue_shows_the_number_the_person_and_similar_names(
     assert "Folkhögskolorna i Skåne" in page  # the existing one, with a similar name
 
 
+def _approve(client, official, organisation, capture) -> None:
+    client.force_login(official)
+    with capture(execute=True):
+        client.post(
+            reverse("organisation_review", args=[organisation.pk]),
+            {f"o{organisation.pk}-decision": "approve"},
+        )
+
+
 def test_an_official_approves_and_the_person_is_told(
     client, pending, official, mailoutbox, django_capture_on_commit_callbacks
 ):
-    client.force_login(official)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("organisation_review", args=[pending.pk]),
-            {f"o{pending.pk}-decision": "approve"},
-        )
+    _approve(client, official, pending, django_capture_on_commit_callbacks)
     pending.refresh_from_db()
     assert pending.status == Organisation.Status.APPROVED and pending.reviewed_by == official
     assert [m.to for m in mailoutbox] == [["sara@example.se"]]
@@ -204,12 +208,7 @@ def test_a_pending_organisation_is_not_public_until_approved(
     assert page not in client.get("/sok/?q=Kvastfenans").content.decode()  # the query is echoed
     assert "Kvastfenans" not in client.get(lund.get_absolute_url()).content.decode()
 
-    client.force_login(official)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("organisation_review", args=[pending.pk]),
-            {f"o{pending.pk}-decision": "approve"},
-        )
+    _approve(client, official, pending, django_capture_on_commit_callbacks)
     client.logout()
     assert client.get(page).status_code == 200
     assert client.get(api).status_code == 200
