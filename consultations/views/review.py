@@ -29,7 +29,6 @@ from consultations.models import (
 )
 from consultations.views.access import response_for_official, round_for_official
 from kulturportal import background_exports
-from kulturportal.caching import personal_page
 from kulturportal.models import AuditEntry
 
 PAGE_SIZE = 50
@@ -38,7 +37,6 @@ DRAFT_WORK = ["response.saved", "response.attachment_added", "response.attachmen
 
 @login_required
 @require_safe
-@personal_page
 def manage_responses(request, slug):
     round = round_for_official(request, slug)
     form, responses = filtered_responses(round, request.GET)
