@@ -18,15 +18,14 @@ def filtered_responses(round: Round, data) -> tuple[FilterForm, object]:
     those ever submitted: a draft is not Region Skåne's."""
     form = FilterForm(
         data or None,
-        municipalities=Municipality.objects.for_listing(),
-        tags=Tag.objects.filter(responses__round=round).distinct(),
+        municipalities=Municipality.objects.for_listing().values_list("slug", "name"),
+        tags=Tag.objects.filter(responses__round=round).distinct().values_list("name", flat=True),
         statuses=OFFICIAL_STATUSES,
     )
     responses = (
         Response.objects.seen_by_officials()
         .filter(round=round)
         .with_respondent()
-        .select_related("current_submission")
         .prefetch_related(
             "tags", Prefetch("dispositions", Disposition.objects.filter(question=None))
         )

@@ -331,10 +331,9 @@ class FilterForm(forms.Form):
             ("kommun", _("Kommun")),
             *list(OrganisationKind.choices),
         ]
-        self.fields["municipality"].choices = everything + [
-            (m.slug, m.name) for m in municipalities
-        ]
-        self.fields["tag"].choices = everything + [(t.name, t.name) for t in tags]
+        # (slug, name) pairs and tag names: the list renders them, nothing else of the rows.
+        self.fields["municipality"].choices = everything + list(municipalities)
+        self.fields["tag"].choices = everything + [(name, name) for name in tags]
         self.fields["disposition"].choices = [
             *everything,
             ("none", _("Inget ännu")),

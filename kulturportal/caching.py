@@ -1,5 +1,4 @@
-"""Whole-page caches: for anonymous visitors, dropped whenever public data changes; and for
-a logged-in person, kept only while nothing at all has been written to the database.
+"""The whole-page cache for anonymous visitors, dropped whenever public data changes.
 
 Public pages are the same for every anonymous visitor in a language, so they are served
 from the shared cache. Every service that changes what they show bumps a generation number
@@ -7,14 +6,10 @@ after its transaction commits (invalidate_public_pages_on_commit), which retires
 cached page at once; the admin does the same for what officials change there. No signals:
 they miss bulk writes and fire inside the transaction.
 
-A logged-in person's page (personal_page) is keyed by PostgreSQL's current snapshot, which
-changes whenever any transaction commits: two requests with the same snapshot read the same
-data, so a page cached under it can never be older than what the database holds. No service
-has to remember to invalidate it, the permission check included: the same person with the
-same data was allowed then.
+Logged-in pages are not cached: a person seldom asks for the same page twice with nothing
+written in between, so such a cache pays off under a benchmark only (issue 23).
 """
 
-import hashlib
 import logging
 import time
 from contextlib import suppress
@@ -22,11 +17,9 @@ from functools import wraps
 from urllib.parse import urlencode
 
 import redis
-from django.contrib import messages
-from django.core.cache import cache, caches
-from django.db import connection, transaction
+from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
@@ -73,73 +66,6 @@ def public_page(view=None, *, params: tuple[str, ...] = ()):
 
 
 MAX_PARAM_LENGTH = 64
-MAX_PERSONAL_PATH = 300
-
-
-def personal_page(view):
-    """Serve a logged-in person's GET from the cache while the database is unchanged.
-
-    The key holds the person, their CSRF secret (the page's forms carry a token masked
-    from it, valid for that browser only), the language, the day, the whole path and the
-    database snapshot. A hit costs no query beyond the session (which reads the snapshot
-    too: kulturportal/sessions.py) and the user; the page is kept in the process's own
-    memory.
-    """
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        key = _personal_key(request)
-        if key is None:
-            return view(request, *args, **kwargs)
-        pages = caches["personal_pages"]
-        cached = pages.get(key)
-        if cached is not None:
-            content, headers = cached
-            return HttpResponse(content, headers=headers)
-        response = view(request, *args, **kwargs)
-        if _storable(response):
-            # Its TIMEOUT bounds what is worked out from the clock (a deadline passed, a
-            # meeting begun, today's roles) to at most 30 s old.
-            pages.set(key, (response.content, dict(response.headers)))
-        return response
-
-    return wrapper
-
-
-def _personal_key(request) -> str | None:
-    csrf_secret = request.META.get("CSRF_COOKIE")
-    path = request.get_full_path()
-    if (
-        request.method != "GET"
-        or not request.user.is_authenticated
-        or len(messages.get_messages(request))  # in the cookie or the session
-        or not csrf_secret
-        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        or len(path) > MAX_PERSONAL_PATH
-    ):
-        return None
-    snapshot = database_snapshot(request)
-    if snapshot is None:
-        return None
-    parts = [snapshot, str(request.user.pk), csrf_secret, get_language(), path]
-    parts.append(timezone.localdate().isoformat())
-    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return f"personal-page:{digest}"
-
-
-def database_snapshot(request=None) -> str | None:
-    """PostgreSQL's current snapshot (which transactions are visible), or None where it
-    cannot stand for the data: on other databases, and inside a transaction, whose own
-    writes leave it unchanged. The one read with the request's session (before the view
-    read anything) when there is one."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return None
-    with_session = getattr(getattr(request, "session", None), "database_snapshot", None)
-    if with_session is not None:
-        return with_session
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_snapshot()::text")
-        return cursor.fetchone()[0]
 
 
 def _page_key(request, params) -> str | None:

@@ -144,15 +144,6 @@ else:
         }
     }
 
-# A logged-in person's pages (kulturportal/caching.py), in each web process's own memory:
-# keyed by the database snapshot, they need no sharing, and a hit costs no round trip.
-CACHES["personal_pages"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "personal-pages",
-    "TIMEOUT": 30,
-    "OPTIONS": {"MAX_ENTRIES": env.int("PERSONAL_PAGE_CACHE_ENTRIES", default=300)},
-}
-
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
@@ -349,9 +340,8 @@ STORAGES = {
 # login always issues a new key.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=2 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# Sessions live in the database alone, so a Redis outage logs nobody out (Django's store,
-# which also reads the snapshot the personal page cache is keyed by).
-SESSION_ENGINE = "kulturportal.sessions"
+# Sessions live in the database alone, so a Redis outage logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Security headers on every response; the HTTPS-only parts apply when DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True

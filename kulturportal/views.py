@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from kulturportal import panels, personal_data, retention, services
-from kulturportal.caching import personal_page, public_page
+from kulturportal.caching import public_page
 from kulturportal.forms import AcceptInvitationForm, DeleteAccountForm, RoleInvitationForm
 from kulturportal.mfa import open_before_mfa
 from kulturportal.models import (
@@ -85,7 +85,6 @@ def municipality_detail(request, slug):
 
 @login_required
 @require_safe
-@personal_page
 def my_page(request):
     user = request.user
     return render(
@@ -102,7 +101,6 @@ def my_page(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@personal_page
 def invite_person(request):
     if not may(request.user, "kulturportal.invite_to_role"):
         raise PermissionDenied

@@ -3,7 +3,7 @@
 import os
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import cache
 
 from kulturportal import caching
 from kulturportal.celery import app as celery_app
@@ -63,7 +63,6 @@ def _forget_cache() -> None:
     # start with the previous test's, or a slow first request stores its page under a
     # generation the emptied cache no longer has, and the next request misses it.
     cache.clear()
-    caches["personal_pages"].clear()
     caching.forget_generation()
 
 

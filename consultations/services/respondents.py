@@ -61,6 +61,12 @@ def response_for(round: Round, respondent) -> Response:
         if isinstance(respondent, Municipality)
         else {"organisation": respondent}
     )
+    # The round and the respondent the caller holds are the response's: not read again.
+    existing = Response.objects.filter(round=round, **key).first()
+    if existing is not None:
+        existing.round = round
+        setattr(existing, *next(iter(key.items())))
+        return existing  # the usual case: read without a transaction of its own
     try:
         with transaction.atomic():
             response, _created = Response.objects.get_or_create(round=round, **key)

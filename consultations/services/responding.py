@@ -4,6 +4,7 @@ attachments, the submission before the deadline with every required answer, and 
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -41,6 +42,7 @@ audit.register_actions(
 )
 
 MAX_ATTACHMENTS = 10
+TOO_MANY = gettext_lazy("Ett svar kan ha högst %(count)s bilagor.")
 
 
 MAX_ATTACHMENT_BYTES = 15 * 1024 * 1024
@@ -127,9 +129,34 @@ def save_answers(
     showed). The log names the questions changed, never the text: a draft is the
     organisation's own until it is submitted.
     """
-    response = Response.objects.select_for_update().get(pk=response.pk)
+    response = _locked(response)
     _require_editable(response)
     stored = {a.question_id: a for a in response.answers.select_related("updated_by")}
+    if _save_locked(response, stored, posted, consent, consent_shown, actor):
+        _touch(response, audit.person(actor))
+    search.reindex_on_commit(response)
+    return response
+
+
+def _locked(response: Response) -> Response:
+    """The response row locked, with what its log entries and a submission read."""
+    return (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("round", "organisation", "municipality", "current_submission")
+        .get(pk=response.pk)
+    )
+
+
+def _save_locked(
+    response: Response,
+    stored: dict,
+    posted: list[Posted],
+    consent: bool | None,
+    consent_shown: bool | None,
+    actor,
+) -> bool:
+    """save_answers' work on the locked row; `stored` (answers by question) is kept
+    current. True if anything changed."""
     changes, conflicts = [], []
     for item in posted:
         answer = stored.get(item.question.pk)
@@ -150,23 +177,23 @@ def save_answers(
         answer.choices = item.choices if item.question.has_choices() else []
         answer.updated_by = user
         answer.save()
+        stored[item.question.pk] = answer
         questions_changed.append(item.question.text[:120])
     consent_changes = {}
     touched_consent = consent is not None and (consent_shown is None or consent != consent_shown)
     if touched_consent and consent != response.consent_to_publish:
         consent_changes["consent_to_publish"] = [response.consent_to_publish, consent]
         response.consent_to_publish = bool(consent)
-    if questions_changed or consent_changes:
-        _touch(response, user)
-        audit.record(
-            "response.saved",
-            response,
-            actor=actor,
-            changes=consent_changes,
-            details={"questions": questions_changed},
-        )
-    search.reindex_on_commit(response)
-    return response
+    if not (questions_changed or consent_changes):
+        return False
+    audit.record(
+        "response.saved",
+        response,
+        actor=actor,
+        changes=consent_changes,
+        details={"questions": questions_changed},
+    )
+    return True
 
 
 def _conflict(item: Posted, answer: Answer | None) -> Conflict:
@@ -180,24 +207,31 @@ def _conflict(item: Posted, answer: Answer | None) -> Conflict:
 
 
 def _touch(response: Response, user) -> None:
-    response.version = F("version") + 1
+    """A new version of the locked row (the lock makes + 1 exact: no read back)."""
+    response.version += 1
     # A submitted response edited again has changes that are not yet submitted.
     response.has_draft_changes = response.is_submitted()
     response.updated_by = user
     response.save()
-    response.refresh_from_db()
 
 
 @transaction.atomic
 def add_attachment(
     *, response: Response, upload, question: Question | None = None, actor
 ) -> Attachment:
-    response = Response.objects.select_for_update().get(pk=response.pk)
+    response = _locked(response)
     _require_editable(response)
-    if response.attachments.filter(removed_at__isnull=True).count() >= MAX_ATTACHMENTS:
+    live = response.attachments.filter(removed_at__isnull=True).count()
+    attachment = _attach_locked(response, upload, question, actor, live)
+    _touch(response, audit.person(actor))
+    return attachment
+
+
+def _attach_locked(response: Response, upload, question, actor, live: int) -> Attachment:
+    """add_attachment's work on the locked row that has `live` attachments already."""
+    if live >= MAX_ATTACHMENTS:
         raise TooManyAttachments
     uploads.check_document(upload, max_bytes=MAX_ATTACHMENT_BYTES)
-    user = audit.person(actor)
     attachment = Attachment.objects.create(
         response=response,
         question=question,
@@ -205,9 +239,8 @@ def add_attachment(
         filename=upload.name,
         content_type=upload.content_type_checked,
         size=upload.size,
-        uploaded_by=user,
+        uploaded_by=audit.person(actor),
     )
-    _touch(response, user)
     # The file's name is the organisation's own until it is submitted (it may hold a
     # personnummer): the log keeps which attachment, not what it is called.
     audit.record(
@@ -237,13 +270,22 @@ def remove_attachment(*, attachment: Attachment, actor) -> None:
     )
 
 
-def missing_required(response: Response) -> list[Question]:
-    answers = {a.question_id: a for a in response.answers.all()}
-    files = set(
-        response.attachments.filter(removed_at__isnull=True).values_list("question_id", flat=True)
-    )
+def missing_required(
+    response: Response,
+    *,
+    answers: dict | None = None,
+    attachments: list[Attachment] | None = None,
+    questions: list[Question] | None = None,
+) -> list[Question]:
+    """The required questions left empty. The answers (by question), live attachments and
+    questions may be given when the caller has them already."""
+    if answers is None:
+        answers = {a.question_id: a for a in response.answers.all()}
+    if attachments is None:
+        attachments = list(response.attachments.filter(removed_at__isnull=True))
+    files = {a.question_id for a in attachments}
     missing = []
-    for question in response.round.questions.all():
+    for question in response.round.questions.all() if questions is None else questions:
         if not question.required:
             continue
         if question.kind == Question.Kind.FILE:
@@ -254,17 +296,101 @@ def missing_required(response: Response) -> list[Question]:
     return missing
 
 
+SUBMIT_REFUSALS = (
+    OrganisationPending,
+    NothingNewToSubmit,
+    RoundNotOpen,
+    RoundClosed,
+    RequiredMissing,
+)
+
+
+class FilesRefused(Exception):
+    """A chosen file was refused (its kind, its size, one too many): the rest is saved as
+    a draft, nothing is submitted. `errors` holds the messages by the caller's key."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(len(errors))
+        self.errors = errors
+
+
+def save_and_submit(
+    *,
+    response: Response,
+    posted: list[Posted],
+    consent: bool | None = None,
+    consent_shown: bool | None = None,
+    files: list[tuple[str, object, Question | None]] = (),  # type: ignore[assignment]
+    actor,
+    moment: datetime | None = None,
+) -> Submission:
+    """The form's "Skicka in": what this person changed (as save_answers), the files they
+    chose (key, upload, question) and the submission, in one transaction with one row lock.
+    A conflict or a withdrawn response saves nothing. A refused file (FilesRefused) or a
+    refused submission (SUBMIT_REFUSALS: the deadline, a required answer, nothing new) is
+    raised once the rest has committed as a draft, as when it was saved alone."""
+    refusal: Exception | None = None
+    with transaction.atomic():
+        response = _locked(response)
+        _require_editable(response)
+        stored = {a.question_id: a for a in response.answers.select_related("updated_by")}
+        attachments = list(response.attachments.filter(removed_at__isnull=True))
+        changed = _save_locked(response, stored, posted, consent, consent_shown, actor)
+        refused_files: dict[str, list[str]] = {}
+        for key, upload, question in files:
+            try:
+                attachment = _attach_locked(response, upload, question, actor, len(attachments))
+            except ValidationError as error:
+                refused_files[key] = error.messages
+            except TooManyAttachments:
+                refused_files[key] = [TOO_MANY % {"count": MAX_ATTACHMENTS}]
+            else:
+                attachments.append(attachment)
+                changed = True
+        if changed and response.is_submitted():
+            response.has_draft_changes = True  # what the submission below looks for
+        submission = None
+        if refused_files:
+            refusal = FilesRefused(refused_files)
+        else:
+            try:
+                submission = _submit_locked(
+                    response, actor=actor, moment=moment, answers=stored, attachments=attachments
+                )
+            except SUBMIT_REFUSALS as refused:
+                refusal = refused
+        if submission is None and changed:
+            _touch(response, audit.person(actor))
+        search.reindex_in_worker(response)
+    if refusal is not None:
+        raise refusal
+    assert submission is not None
+    return submission
+
+
 @transaction.atomic
 def submit(*, response: Response, actor, moment: datetime | None = None) -> Submission:
     """Submit the response as it now stands, before the deadline, with every required
     answer given. The first submission takes the registration number; each one is kept."""
-    moment = moment or timezone.now()
-    response = (
-        Response.objects.select_for_update(of=("self",))
-        .select_related("round", "organisation")
-        .get(pk=response.pk)
-    )
+    response = _locked(response)
     _require_editable(response)
+    submission = _submit_locked(
+        response,
+        actor=actor,
+        moment=moment,
+        answers={a.question_id: a for a in response.answers.all()},
+        attachments=list(response.attachments.filter(removed_at__isnull=True)),
+    )
+    search.reindex_on_commit(response)
+    return submission
+
+
+def _submit_locked(
+    response: Response, *, actor, moment: datetime | None, answers: dict, attachments: list
+) -> Submission:
+    """submit's work on the locked row, with its answers (by question) and live
+    attachments as they stand now."""
+    moment = moment or timezone.now()
     if response.organisation and not response.organisation.is_approved():
         raise OrganisationPending
     if response.is_submitted() and not response.has_draft_changes:
@@ -275,7 +401,10 @@ def submit(*, response: Response, actor, moment: datetime | None = None) -> Subm
         raise RoundNotOpen
     if not response.round.is_open(moment):
         raise RoundClosed
-    missing = missing_required(response)
+    questions = list(response.round.questions.all())
+    missing = missing_required(
+        response, answers=answers, attachments=attachments, questions=questions
+    )
     if missing:
         raise RequiredMissing(missing)
     user = audit.person(actor)
@@ -286,7 +415,9 @@ def submit(*, response: Response, actor, moment: datetime | None = None) -> Subm
         submitted_at=moment,
         submitted_by=user,
         submitted_by_label=str(user) if user else audit.SYSTEM,
-        content=frozen_content(response),
+        content=frozen_content(
+            response, answers=answers, attachments=attachments, questions=questions
+        ),
     )
     if not response.registration_number:
         # Taken last: the counter's row stays locked until the commit, and every other
@@ -299,7 +430,7 @@ def submit(*, response: Response, actor, moment: datetime | None = None) -> Subm
     response.submitted_at = moment
     response.current_submission = submission
     response.has_draft_changes = False
-    response.version = F("version") + 1
+    response.version += 1  # exact: the row is locked
     response.save()
     audit.record(
         "response.submitted",
@@ -313,12 +444,22 @@ def submit(*, response: Response, actor, moment: datetime | None = None) -> Subm
     )
     send_receipts.delay(submission.pk)  # after the commit (kulturportal/tasks.py)
     invalidate_public_pages_on_commit()
-    search.reindex_on_commit(response)
     return submission
 
 
-def frozen_content(response: Response) -> dict:
-    answers = {a.question_id: a for a in response.answers.all()}
+def frozen_content(
+    response: Response,
+    *,
+    answers: dict | None = None,
+    attachments: list[Attachment] | None = None,
+    questions: list[Question] | None = None,
+) -> dict:
+    if answers is None:
+        answers = {a.question_id: a for a in response.answers.all()}
+    if attachments is None:
+        attachments = list(response.attachments.filter(removed_at__isnull=True))
+    if questions is None:
+        questions = list(response.round.questions.all())
     return {
         "consent_to_publish": response.consent_to_publish,
         "answers": [
@@ -327,7 +468,7 @@ def frozen_content(response: Response) -> dict:
                 "text": answers[q.pk].text if q.pk in answers else "",
                 "choices": answers[q.pk].choices if q.pk in answers else [],
             }
-            for q in response.round.questions.all()
+            for q in questions
         ],
         "attachments": [
             {
@@ -336,7 +477,7 @@ def frozen_content(response: Response) -> dict:
                 "size": a.size,
                 "question": a.question_id,
             }
-            for a in response.attachments.filter(removed_at__isnull=True)
+            for a in attachments
         ],
     }
 

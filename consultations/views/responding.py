@@ -54,6 +54,8 @@ def respond(request, slug, kind, respondent_slug):
     form = ResponseForm(request.POST, request.FILES, round=round, response=response)
     if not form.is_valid():
         return _respond_page(request, round, response, form, status=400)
+    if "submit" in request.POST:
+        return _save_and_submit(request, round, response, form)
     try:
         response = services.save_answers(
             response=response,
@@ -63,10 +65,7 @@ def respond(request, slug, kind, respondent_slug):
             actor=request.user,
         )
     except services.AnswersConflict as conflict:
-        form = _form_after_conflict(request, round, response, conflict.conflicts)
-        return _respond_page(
-            request, round, response, form, conflicts=conflict.conflicts, status=409
-        )
+        return _conflict_page(request, round, response, conflict)
     except services.ResponseWithdrawn:
         messages.error(request, _("Svaret är återkallat och kan inte ändras."))
         return redirect(response.form_url())
@@ -74,10 +73,13 @@ def respond(request, slug, kind, respondent_slug):
     form = _form_after_save(request, round, response)
     if not _store_files(request, form, response):
         return _respond_page(request, round, response, form, status=400)
-    if "submit" in request.POST:
-        return _submit(request, round, response, form)
     messages.success(request, _("Utkastet är sparat. Inget är inskickat ännu."))
     return redirect(response.form_url())
+
+
+def _conflict_page(request, round, response, conflict):
+    form = _form_after_conflict(request, round, response, conflict.conflicts)
+    return _respond_page(request, round, response, form, conflicts=conflict.conflicts, status=409)
 
 
 def _form_after_save(request, round, response) -> ResponseForm:
@@ -104,11 +106,16 @@ def _form_after_conflict(request, round, response, conflicts) -> ResponseForm:
     return form
 
 
+def _upload_fields(form) -> list[tuple[str, Question | None]]:
+    """(field name, question) of every file field: the response's own, then each file
+    question's."""
+    return [("attachment", None)] + [(f"file{q.pk}", q) for q in form.file_questions()]
+
+
 def _store_files(request, form, response) -> bool:
     """Each chosen file through the core upload service; an error goes beside its field."""
-    uploads = [("attachment", None)] + [(f"file{q.pk}", q) for q in form.file_questions()]
     ok = True
-    for name, question in uploads:
+    for name, question in _upload_fields(form):
         upload = request.FILES.get(name)
         if upload is None:
             continue
@@ -127,9 +134,32 @@ def _store_files(request, form, response) -> bool:
     return ok
 
 
-def _submit(request, round, response, form):
+def _save_and_submit(request, round, response, form):
+    """What was typed, the files chosen and the submission, in one go (one transaction):
+    a refusal leaves the rest saved as a draft and says why."""
+    files = [
+        (name, request.FILES[name], question)
+        for name, question in _upload_fields(form)
+        if name in request.FILES
+    ]
     try:
-        submission = services.submit(response=response, actor=request.user)
+        submission = services.save_and_submit(
+            response=response,
+            posted=form.posted(),
+            consent=form.cleaned_data["consent_to_publish"],
+            consent_shown=form.cleaned_data["consent_shown"] == "1",
+            files=files,
+            actor=request.user,
+        )
+    except services.AnswersConflict as conflict:
+        return _conflict_page(request, round, response, conflict)
+    except services.ResponseWithdrawn:
+        messages.error(request, _("Svaret är återkallat och kan inte ändras."))
+        return redirect(response.form_url())
+    except services.FilesRefused as refused:
+        form = _form_after_save(request, round, response)
+        form.file_errors.update(refused.errors)
+        return _respond_page(request, round, response, form, status=400)
     except services.RoundClosed:
         messages.error(
             request,
@@ -149,6 +179,7 @@ def _submit(request, round, response, form):
         )
         return redirect(response.form_url())
     except services.RequiredMissing as missing:
+        form = _form_after_save(request, round, response)
         _mark_missing(form, missing.questions)
         return _respond_page(request, round, response, form, status=400)
     except services.OrganisationPending:
@@ -174,7 +205,7 @@ def _submit(request, round, response, form):
     messages.success(
         request,
         _("Svaret är inskickat med diarienummer %(number)s. Ett kvitto kommer med e-post.")
-        % {"number": response.registration_number or submission.response.registration_number},
+        % {"number": submission.response.registration_number},
     )
     return redirect(response.form_url())
 

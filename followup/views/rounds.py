@@ -17,7 +17,6 @@ from followup.values import values_of, with_children
 from followup.views.access import report_for_official, require_official, round_for_official
 from followup.views.manage import _manage_page, years_without_round
 from kulturportal import boards, exports
-from kulturportal.caching import personal_page
 from kulturportal.models import AuditEntry, Municipality
 
 
@@ -84,7 +83,6 @@ def round_manage(request, year):
 
 @login_required
 @require_safe
-@personal_page
 def board(request, year):
     round = round_for_official(request, year)
     reminders = boards.reminders_sent(round)

@@ -20,14 +20,12 @@ from forums.models import (
 )
 from forums.views.access import meeting_for_official
 from kulturportal import exports
-from kulturportal.caching import personal_page
 from kulturportal.models import Municipality, OutgoingEmail
 from kulturportal.text import swedish_sort_key
 
 
 @login_required
 @require_safe
-@personal_page
 def meeting_replies(request, pk):
     meeting = meeting_for_official(request, pk)
     invitations = meeting.invitations.all()

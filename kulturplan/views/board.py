@@ -12,12 +12,10 @@ from kulturplan import services
 from kulturplan.board import NO_CONTACT, completion
 from kulturplan.views.access import plan_for_official
 from kulturportal import boards
-from kulturportal.caching import personal_page
 
 
 @login_required
 @require_safe
-@personal_page
 def completion_board(request, slug):
     plan = plan_for_official(request, slug)
     window = services.window_for(plan)

@@ -18,14 +18,12 @@ from kulturplan.models import (
     RegistrationWindow,
 )
 from kulturplan.views.access import municipality_for_priorities
-from kulturportal.caching import personal_page
 from kulturportal.models import AuditEntry
 from kulturportal.rules import may
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-@personal_page
 def priorities(request, slug):
     municipality = municipality_for_priorities(request, slug)
     plan = _registration_plan()

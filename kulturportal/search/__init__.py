@@ -8,7 +8,7 @@
   PostgreSQL (Swedish full text, widened by pg_trgm) and on SQLite (plain matching).
 """
 
-from kulturportal.search.indexing import rebuild, reindex, reindex_on_commit
+from kulturportal.search.indexing import rebuild, reindex, reindex_in_worker, reindex_on_commit
 from kulturportal.search.querying import NEWEST, RELEVANCE, Results, parse, search, visible_to
 from kulturportal.search.registry import (
     OFFICIALS,
@@ -44,6 +44,7 @@ __all__ = [
     "rebuild",
     "register",
     "reindex",
+    "reindex_in_worker",
     "reindex_on_commit",
     "search",
     "visible_to",

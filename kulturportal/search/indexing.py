@@ -18,6 +18,7 @@ from django.utils import translation
 
 from kulturportal.models import SearchDocument, SearchWord
 from kulturportal.search.registry import Document, Kind, kind_named, kinds
+from kulturportal.tasks import task
 
 logger = logging.getLogger(__name__)
 BATCH = 2000
@@ -36,6 +37,26 @@ VECTOR_SQL = f"{HEAD_SQL} || setweight(to_tsvector('swedish', body), 'C')"
 
 def reindex_on_commit(obj) -> None:
     """Index `obj` (and whatever follows it) again once the transaction commits."""
+    for name, ids in _pending(obj):
+        transaction.on_commit(_after_commit(name, ids), robust=True)
+
+
+def reindex_in_worker(obj) -> None:
+    """As reindex_on_commit, but a worker builds the documents once the transaction
+    commits: for a write whose request must stay short (a submission on the deadline day).
+    The index follows a moment later; a task lost with the broker is mended, as a failed
+    reindex is, by the next change or a rebuild."""
+    for name, ids in _pending(obj):
+        reindex_later.delay(name, sorted(ids))
+
+
+@task(soft_time_limit=60, time_limit=90)
+def reindex_later(kind_name: str, ids: list[int]) -> int:
+    return reindex(kind_name, ids)
+
+
+def _pending(obj) -> list[tuple[str, set[int]]]:
+    # Worked out now, inside the transaction: a row about to be deleted still has its id.
     pending = []
     for kind in kinds():
         follow = kind.follows.get(type(obj))
@@ -43,8 +64,7 @@ def reindex_on_commit(obj) -> None:
             ids = {int(pk) for pk in follow(obj) if pk is not None}
             if ids:
                 pending.append((kind.name, ids))
-    for name, ids in pending:
-        transaction.on_commit(_after_commit(name, ids), robust=True)
+    return pending
 
 
 def _after_commit(name: str, ids: set[int]):

@@ -158,3 +158,38 @@ def test_what_became_of_our_input_is_flat(
             )
 
     assert_flat_queries("/min-sida/", grow)
+
+
+# --- Issue 23: one submission, few queries -------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_issue_23_a_submission_with_a_file_runs_at_most_25_queries(
+    rounds, questions, folk_client, folk_response, monkeypatch, django_assert_max_num_queries
+):
+    """A representative types an answer, attaches a file and presses Skicka in, as the bench
+    does: committed as in production (no test transaction, so no savepoints to count, and
+    the search index written after the commit). The receipt and the search index are the
+    worker's: each handed on once, after the commit.
+    """
+    from consultations.services import receipts
+    from kulturportal.search import indexing
+    from tests.consultations.conftest import form_data, pdf_upload
+
+    handed_on, indexed = [], []
+    monkeypatch.setattr(receipts.send_receipts, "_hand_on", lambda *args: handed_on.append(args))
+    monkeypatch.setattr(indexing.reindex_later, "_hand_on", lambda *args: indexed.append(args))
+    data = form_data(folk_response, {questions["text"].pk: "Lokaler behövs."}, submit="1")
+    data["attachment"] = pdf_upload()
+    folk_client.get(folk_response.form_url())  # the session and the CSRF cookie, as a browser
+    with django_assert_max_num_queries(25):
+        response = folk_client.post(folk_response.form_url(), data)
+    assert response.status_code == 302
+    folk_response.refresh_from_db()
+    assert folk_response.status == Response.Status.SUBMITTED
+    assert folk_response.current_submission.number == 1
+    assert [a["filename"] for a in folk_response.current_submission.content["attachments"]] == [
+        "yttrande.pdf"
+    ]
+    assert len(handed_on) == 1
+    assert sorted(args[0][0] for args in indexed) == ["eget-svar", "svar"]
