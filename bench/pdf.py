@@ -19,9 +19,36 @@ TEN_TIMES = "bench-pdf-x10"
 
 def main(out_path: str) -> None:
     django.setup()
-    results = [measure(DEMO_PLAN, "the demo plan"), measure(_ten_times(), "ten times the areas")]
+    results = {
+        "subsetting": subsetting(),
+        "plans": [
+            measure(DEMO_PLAN, "the demo plan"),
+            measure(_ten_times(), "ten times the areas"),
+        ],
+    }
+    for f in results["plans"]:
+        print(
+            f"  {f['label']}: {f['pages']} pages in {f['seconds']:.2f} s, "
+            f"{f['pages_per_second']:.1f} pages/s, own share {f['own_share']:.1%}",
+            flush=True,
+        )
+    print(f"  fonts subset with {results['subsetting']}", flush=True)
     with open(out_path, "w", encoding="utf-8") as out:
         json.dump(results, out, indent=2)
+
+
+def subsetting() -> str:
+    """Which way WeasyPrint subsets the fonts it embeds. weasyprint/text/ffi.py opens
+    libharfbuzz-subset at import (None when missing), and weasyprint/pdf/fonts.py uses it
+    when HarfBuzz is at least 4.1.0; otherwise it falls back to fontTools, several times
+    slower (Debian: apt-get install libharfbuzz-subset0)."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    if harfbuzz_subset is None:
+        return "fontTools (libharfbuzz-subset not found)"
+    if not harfbuzz.hb_version_atleast(4, 1, 0):
+        return "fontTools (HarfBuzz older than 4.1.0)"
+    return "HarfBuzz-Subset"
 
 
 def measure(slug: str, label: str) -> dict:
