@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))  # so `python bench/run.py` finds the bench packag
 from bench import followup, report  # noqa: E402
 from bench import search as search_bench  # noqa: E402
 from bench.pages import BASELINE, pages_to_drive  # noqa: E402
-from bench.servers import HOST, WORK, gunicorn, status  # noqa: E402
+from bench.servers import HOST, WORK, cpu_seconds, gunicorn, gunicorn_pids, status  # noqa: E402
 
 PARTS = ("pages", "consultations", "submission", "mixed", "pdf")
 ONLY = os.environ.get("BENCH_ONLY", "")
@@ -224,7 +224,7 @@ def _seeded_at() -> int | None:
 
 
 def _mean(first: dict, second: dict) -> dict:
-    numbers = ["rps", "median_ms", "p95_ms"]
+    numbers = ["rps", "median_ms", "p95_ms", *(["cpu_ms"] if "cpu_ms" in first else [])]
     if "one" in first and "one" in second:  # the 1-connection figures, averaged alike
         second = {**second, "one": _mean(first["one"], second["one"])}
     if "rps" not in first or "rps" not in second:
@@ -350,6 +350,7 @@ def _summary(figures: dict) -> str:
     one = figures["one"]
     return (
         f"1 conn {one['rps']:6.1f} req/s p50 {one['median_ms']:5.1f} p95 {one['p95_ms']:5.1f} ms"
+        f" CPU {one['cpu_ms']:5.1f} ms"
         f" | 8 conn {figures['rps']:7.1f} req/s p50 {figures['median_ms']:6.1f} "
         f"p95 {figures['p95_ms']:6.1f} ms | {figures['queries']} queries"
     )
@@ -391,7 +392,13 @@ def load(port: int, path: str, cookie: str | None) -> dict:
     if code != 200:
         return {"status": code}
     wrk(port, path, cookie, WARMUP_SECONDS, 8)  # fill the workers' caches and connections
+    # gunicorn's own CPU per request (user + system, from /proc): what a request costs the
+    # web process, whatever else the shared machine is doing.
+    processes = {"gunicorn": gunicorn_pids(port)}
+    before = cpu_seconds(processes)["gunicorn"]
     one = wrk(port, path, cookie, SECONDS, 1)
+    used = cpu_seconds(processes)["gunicorn"] - before
+    one["cpu_ms"] = used / one["requests"] * 1000 if one["requests"] else 0
     return {"status": code, **wrk(port, path, cookie, SECONDS, 8), "one": one}
 
 

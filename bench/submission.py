@@ -72,7 +72,7 @@ def run(sink) -> dict:
         fanout.celery_worker() as worker,
         servers.gunicorn(os.environ.copy(), "submission", workers=WORKERS) as port,
     ):
-        groups = {"gunicorn": consultations._gunicorn_pids(port), "worker": worker.pid}
+        groups = {"gunicorn": servers.gunicorn_pids(port), "worker": worker.pid}
         forms = prepare(port, round, question, people, pdf)
         warm, forms = forms[:WARM], forms[WARM:]
         for form in warm:
@@ -185,7 +185,7 @@ def prepare(port, round, question, people, pdf) -> list[Form]:
 def steady(port: int, rate: int, forms: list[Form], sink, groups: dict) -> dict:
     """A POST due every 1/rate seconds, each in a thread of its own (open loop)."""
     sink.ask("reset")
-    cpu_before = consultations._cpu_seconds(groups)
+    cpu_before = servers.cpu_seconds(groups)
     load_before = os.getloadavg()[0]
     threads = []
     started = time.monotonic()
@@ -198,9 +198,9 @@ def steady(port: int, rate: int, forms: list[Form], sink, groups: dict) -> dict:
     for thread in threads:
         thread.join(timeout=180)
     posts_seconds = time.monotonic() - started
-    cpu_posts = consultations._cpu_seconds(groups)
+    cpu_posts = servers.cpu_seconds(groups)
     receipts = _wait_for_receipts(sink, [f.email for f in forms])
-    cpu_receipts = consultations._cpu_seconds(groups)
+    cpu_receipts = servers.cpu_seconds(groups)
     seconds = sorted(f.result["seconds"] for f in forms if "seconds" in f.result)
     errors = [f.result for f in forms if f.result.get("status") not in (302, 303)]
     n = len(forms)
