@@ -194,6 +194,8 @@ def day(port: int, cast: list[dict]) -> dict:
     records: list[tuple[str, float, int | str]] = []
     lock = threading.Lock()
     warm_up(port, cast)
+    processes = {"gunicorn": servers.gunicorn_pids(port)}
+    cpu_before = servers.cpu_seconds(processes)
     started = time.monotonic()
     ends = started + SECONDS
     load_before = os.getloadavg()[0]
@@ -207,7 +209,13 @@ def day(port: int, cast: list[dict]) -> dict:
         thread.start()
     for thread in threads:
         thread.join(timeout=SECONDS + 120)
-    return summarise(records, time.monotonic() - started, cast, load_before)
+    seconds = time.monotonic() - started
+    cpu = servers.cpu_seconds(processes)
+    figures = summarise(records, seconds, cast, load_before)
+    cores = os.cpu_count() or 1
+    figures["gunicorn_cpu_share"] = (cpu["gunicorn"] - cpu_before["gunicorn"]) / (cores * seconds)
+    figures["machine_cpu_share"] = (cpu["machine"] - cpu_before["machine"]) / (cores * seconds)
+    return figures
 
 
 def warm_up(port: int, cast: list[dict]) -> None:
@@ -462,6 +470,8 @@ def section(figures: dict | None) -> list[str]:
         "chiefs and representatives reply to meetings through invitation links. gunicorn "
         "with 2 sync workers, a Celery worker for the writes' side effects (bench/mixed.py). "
         f"{figures['requests']:,} requests, {figures['requests_per_second']:.1f} a second; "
+        f"gunicorn used {figures.get('gunicorn_cpu_share', 0):.0%} of the machine's cores, "
+        f"everything together {figures.get('machine_cpu_share', 0):.0%}; "
         f"load average {figures['load_average']}.",
         "",
         f"| Page or write | Requests | p50 ms | p95 ms (target < {P95_TARGET_MS}) | Errors "
