@@ -1,6 +1,7 @@
 # ruff: noqa: S603 - every command here is built from constants, none from input.
-"""The consultations under the stopwatch: the export of a round's responses, and the
-deadline day. Run by run.py with the bench's settings, each in a process of its own:
+"""The consultations under the stopwatch: the export of a round's responses, and the helpers
+bench/submission.py submits with. Run by run.py with the bench's settings, in a process of
+its own:
 
     python -m bench.consultations export OUT.json
         Every response of the volume's biggest round as XLSX, built by
@@ -8,13 +9,7 @@ deadline day. Run by run.py with the bench's settings, each in a process of its 
         process (`export-build`) whose peak RSS (getrusage ru_maxrss) is read after the build;
         then the file is opened with openpyxl (read-only) and its rows counted.
 
-    python -m bench.consultations deadline OUT.json
-        DEADLINE organisations (50), each with one representative, submit an open round's
-        form at once, each with a 5 MB PDF, against gunicorn (several workers), PostgreSQL, a
-        real Celery worker (which renders the receipts' PDFs) and an SMTP server that counts
-        the receipts (bench/fanout.py's Redis, worker and server).
-
-Both write their figures as JSON. Files go to var/bench/media, never to var/media.
+Writes its figures as JSON. Files go to var/bench/media, never to var/media.
 """
 
 import http.client
@@ -26,13 +21,11 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import django
 
-from bench import servers
 from bench.pages import biggest_round
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,13 +33,7 @@ WORK = ROOT / "var" / "bench"
 MEDIA = WORK / "media"
 HOST = "127.0.0.1"
 OFFICIAL = "handlaggare@example.se"
-DEADLINE = int(os.environ.get("BENCH_DEADLINE", "50"))  # organisations submitting at once
-ALONE = 8  # submitted one at a time before the rush: twice gunicorn's workers
-DEADLINE_WORKERS = int(os.environ.get("BENCH_DEADLINE_WORKERS", "4"))  # gunicorn's
 ATTACHMENT_BYTES = 5 * 1024 * 1024
-RECEIPTS_TIMEOUT = 180  # seconds to wait for the last receipt at the SMTP server
-LAST_WORD_SECONDS = 3  # after the last expected receipt: time for a duplicate to arrive
-DEADLINE_DOMAIN = "sista-svarsdag.example.se"
 NUMBER = re.compile(r"diarienummer ([A-Z]+ \d{4}/\d{4,})")
 
 
@@ -54,7 +41,7 @@ def main(command: str, out_path: str, *args: str) -> None:
     # A plain kill stops gunicorn, the worker and the servers too, as Ctrl-C does.
     signal.signal(signal.SIGTERM, _exit_on_signal)
     signal.signal(signal.SIGHUP, _exit_on_signal)
-    figures = {"export": export, "export-build": export_build, "deadline": deadline}[command](*args)
+    figures = {"export": export, "export-build": export_build}[command](*args)
     Path(out_path).write_text(json.dumps(figures, indent=2), encoding="utf-8")
 
 
@@ -161,109 +148,7 @@ def _read_back(row) -> dict:
     }
 
 
-# --- The deadline day -------------------------------------------------------------------------
-
-
-def deadline() -> dict:
-    from bench import fanout
-
-    with fanout.redis_server() as redis_url, fanout.smtp_sink() as sink:
-        os.environ["REDIS_URL"] = redis_url  # the broker, the cache, the worker's and ours
-        os.environ["EMAIL_URL"] = f"smtp://{HOST}:{sink.port}"
-        os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
-        os.environ.pop("PDF_RENDER_IN_THREAD", None)
-        _setup()
-        suffix = secrets.token_hex(3)
-        # ALONE organisations one after the other first, in a round of their own (its own
-        # number series): one submission with the machine otherwise idle, and every
-        # gunicorn worker warm (the first POST in a worker loads Celery's client, say).
-        alone_round, alone_question = _round(f"bench-ensam-{suffix}", "PROV")
-        alone = _organisations(ALONE, f"ensam-{suffix}")
-        round, question = _round(f"bench-sista-svarsdag-{suffix}", "KN")
-        people = _organisations(DEADLINE, suffix)
-        pdf = attachment_pdf(ATTACHMENT_BYTES)
-        with fanout.celery_worker() as worker, _gunicorn() as port:
-            sink.ask("reset")
-            singles = [
-                _submit_all(port, alone_round, alone_question, [person], pdf) for person in alone
-            ]
-            _wait_for_receipts(sink, alone, singles[0]["started"])  # the worker idle again
-            sink.ask("reset")
-            groups = {"gunicorn": _gunicorn_pids(port), "worker": worker.pid}
-            cpu = {}
-            figures = _submit_all(
-                port,
-                round,
-                question,
-                people,
-                pdf,
-                before=lambda: cpu.update(before=_cpu_seconds(groups)),
-                after=lambda: cpu.update(posts=_cpu_seconds(groups)),
-            )
-            figures.update(_wait_for_receipts(sink, people, figures["started"]))
-            cpu["receipts"] = _cpu_seconds(groups)
-    figures.update(_numbers(round))
-    figures.update(
-        {
-            "organisations": len(people),
-            "attachment_bytes": len(pdf),
-            "gunicorn_workers": DEADLINE_WORKERS,
-            "celery_concurrency": fanout.CONCURRENCY,
-            "cores": os.cpu_count(),
-            "alone": len(alone),
-            "alone_ms": sorted(one["p50_ms"] for one in singles),
-            "alone_errors": sum(one["errors"] for one in singles),
-            "cpu_during_posts": {k: cpu["posts"][k] - v for k, v in cpu["before"].items()},
-            "cpu_until_receipts": {k: cpu["receipts"][k] - v for k, v in cpu["before"].items()},
-        }
-    )
-    figures.pop("started")
-    _remove_files(round)
-    _remove_files(alone_round)
-    return figures
-
-
-def _gunicorn():
-    return servers.gunicorn(os.environ.copy(), "deadline", workers=DEADLINE_WORKERS)
-
-
-def _gunicorn_pids(port: int) -> set[int]:
-    """gunicorn's master and its workers: the processes started with this --bind."""
-    marker = f"--bind={HOST}:{port}".encode()
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if marker in (entry / "cmdline").read_bytes():
-                    found.add(int(entry.name))
-            except OSError:
-                continue
-    return found
-
-
-def _cpu_seconds(groups: dict) -> dict[str, float]:
-    """CPU seconds (user + system) used so far by each group: a set of pids (gunicorn), or
-    the leader of a process group (the Celery worker and its pool), children included;
-    "machine" and "iowait": the whole machine's busy and waiting-on-disk time, all cores."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    totals = dict.fromkeys(groups, 0.0)
-    cpu = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-    user, nice, system, _idle, iowait, irq, softirq, steal = (int(v) for v in cpu[:8])
-    totals["machine"] = (user + nice + system + irq + softirq + steal) / ticks
-    totals["iowait"] = iowait / ticks
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        pgrp, used = int(fields[2]), sum(int(v) for v in fields[11:15])  # utime … cstime
-        for name, members in groups.items():
-            if (int(entry.name) in members) if isinstance(members, set) else pgrp == members:
-                totals[name] += used / ticks
-    return totals
+# --- Submitting (bench/submission.py) ---------------------------------------------------------
 
 
 def attachment_pdf(size: int) -> bytes:
@@ -345,44 +230,9 @@ def _round(slug: str, prefix: str):
     return round, text
 
 
-def _organisations(count: int, suffix: str) -> list[tuple]:
-    """Organisations with one representative each, logged in: (organisation, user, cookie)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from kulturportal.models import Organisation, OrganisationKind, Role, RoleAssignment, User
-
-    organisations = Organisation.objects.bulk_create(
-        Organisation(
-            name=f"Belastningsföreningen {n:02d} ({suffix})",
-            slug=f"belastningsforeningen-{n:02d}-{suffix}",
-            kind=OrganisationKind.CIVIL_SOCIETY,
-            email=f"forening{n:02d}-{suffix}@{DEADLINE_DOMAIN}",
-        )
-        for n in range(1, count + 1)
-    )
-    people = []
-    for n, organisation in enumerate(organisations, start=1):
-        user = User.objects.create_user(
-            f"ombud{n:02d}-{suffix}@{DEADLINE_DOMAIN}",
-            secrets.token_urlsafe(16),
-            first_name="Ombud",
-            last_name=f"{n:02d}",
-        )
-        RoleAssignment.objects.create(
-            user=user,
-            role=Role.ORGANISATION_REPRESENTATIVE,
-            organisation=organisation,
-            starts_on=timezone.localdate() - timedelta(days=1),
-        )
-        people.append((organisation, user, _session_cookie(user)))
-    return people
-
-
 def _session_cookie(user) -> str:
     """A logged-in session made directly: the login form allows 30 logins a minute from
-    one address (ACCOUNT_RATE_LIMITS), and 50 people log in from 127.0.0.1 here."""
+    one address (ACCOUNT_RATE_LIMITS), and hundreds of people log in from 127.0.0.1 here."""
     from importlib import import_module
 
     from django.conf import settings
@@ -396,39 +246,15 @@ def _session_cookie(user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
-class Submitter(threading.Thread):
-    """One organisation: GET the form, wait for the others, POST it; once every POST is
-    answered, GET the page the redirect leads to and read the registration number there
-    (afterwards, so that those GETs do not weigh on the POSTs still running)."""
+class Submitter:
+    """One organisation's representative: fetches the response form (the CSRF token, the
+    base hashes) and makes the POST that submits it, with the PDF in `attachment`."""
 
-    def __init__(self, port, round, question, organisation, cookie, pdf, barriers):
-        super().__init__(daemon=True)
+    def __init__(self, port, round, question, organisation, cookie, pdf):
         self.port, self.question, self.pdf = port, question, pdf
-        self.ready, self.done = barriers
         self.path = f"/samrad/{round.slug}/svara/organisation/{organisation.slug}/"
         self.cookies = dict([cookie.split("=", 1)])
         self.result: dict = {"organisation": organisation.slug}
-
-    def run(self) -> None:
-        body = content_type = None
-        try:
-            body, content_type = self._prepare()
-        except Exception as error:  # still meet the others at the barriers
-            self.result["error"] = f"GET: {type(error).__name__}: {error}"
-        self.ready.wait()
-        try:
-            if body is not None:
-                self._post(body, content_type)
-        except Exception as error:
-            self.result["error"] = f"POST: {type(error).__name__}: {error}"
-        self.done.wait()
-        try:
-            if self.result.get("status") in (302, 303):
-                page, content = self._request("GET")
-                found = NUMBER.search(content.decode()) if page.status == 200 else None
-                self.result["number"] = found.group(1) if found else None
-        except Exception as error:
-            self.result["error"] = f"GET after: {type(error).__name__}: {error}"
 
     def _request(self, method: str, body=None, headers=None, timeout: float = 60):
         connection = http.client.HTTPConnection(HOST, self.port, timeout=timeout)
@@ -464,15 +290,6 @@ class Submitter(threading.Thread):
         }
         return _multipart(fields, ("attachment", "yttrande.pdf", self.pdf))
 
-    def _post(self, body: bytes, content_type: str) -> None:
-        started = time.monotonic()
-        self.result["started"] = time.time()
-        response, _content = self._request(
-            "POST", body=body, headers={"Content-Type": content_type}, timeout=120
-        )
-        self.result["seconds"] = time.monotonic() - started
-        self.result["status"] = response.status
-
 
 def _multipart(fields: dict, file: tuple[str, str, bytes]) -> tuple[bytes, str]:
     boundary = "----bench" + secrets.token_hex(12)
@@ -488,91 +305,6 @@ def _multipart(fields: dict, file: tuple[str, str, bytes]) -> tuple[bytes, str]:
     parts.append(content)
     parts.append(f"\r\n--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
-
-
-def _submit_all(port, round, question, people, pdf, *, before=None, after=None) -> dict:
-    """Every organisation at once; before() runs as the POSTs start, after() once all are
-    answered."""
-    barriers = (
-        threading.Barrier(len(people), action=before),
-        threading.Barrier(len(people), action=after),
-    )
-    threads = [
-        Submitter(port, round, question, organisation, cookie, pdf, barriers)
-        for organisation, _user, cookie in people
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    results = [thread.result for thread in threads]
-    seconds = sorted(r["seconds"] for r in results if "seconds" in r)
-    errors = [
-        r
-        for r in results
-        if r.get("error") or r.get("status") not in (302, 303) or not r.get("number")
-    ]
-    starts = [r["started"] for r in results if "started" in r]
-    return {
-        "started": min(starts) if starts else time.time(),
-        "posts": len(seconds),
-        "errors": len(errors),
-        "error_examples": [
-            {k: v for k, v in r.items() if k in ("organisation", "status", "error", "number")}
-            for r in errors[:5]
-        ],
-        "statuses": _count(str(r.get("status", "none")) for r in results),
-        "p50_ms": _percentile(seconds, 0.50) * 1000,
-        "p95_ms": _percentile(seconds, 0.95) * 1000,
-        "max_ms": (seconds[-1] if seconds else 0) * 1000,
-        "all_posts_seconds": (
-            max(r["started"] + r["seconds"] for r in results if "seconds" in r) - min(starts)
-            if starts
-            else 0
-        ),
-        "numbers_on_pages": sorted(r["number"] for r in results if r.get("number")),
-    }
-
-
-def _count(items) -> dict:
-    counts: dict = {}
-    for item in items:
-        counts[item] = counts.get(item, 0) + 1
-    return counts
-
-
-def _percentile(sorted_values: list[float], share: float) -> float:
-    """Nearest rank: the smallest value with at least `share` of them at or below it."""
-    if not sorted_values:
-        return 0.0
-    import math
-
-    rank = max(1, math.ceil(share * len(sorted_values)))
-    return sorted_values[rank - 1]
-
-
-def _wait_for_receipts(sink, people, started: float) -> dict:
-    from kulturportal.models import OutgoingEmail
-
-    expected = {user.email.lower() for _org, user, _cookie in people}
-    deadline_at = time.monotonic() + RECEIPTS_TIMEOUT
-    while time.monotonic() < deadline_at:
-        stats = sink.ask("stats")
-        if stats["messages"] >= len(expected):
-            break
-        time.sleep(0.2)
-    time.sleep(LAST_WORD_SECONDS)
-    stats = sink.ask("stats")
-    per_recipient = sink.ask("recipients")
-    receipts = OutgoingEmail.objects.filter(to__in=[u.email for _o, u, _c in people])
-    return {
-        "receipts": sum(n for address, n in per_recipient.items() if address in expected),
-        "receipts_exactly_once": {a: n for a, n in per_recipient.items() if a in expected}
-        == dict.fromkeys(expected, 1),
-        "receipts_seconds": (stats["last"] - started) if stats["last"] else None,
-        "receipts_gave_up": stats["messages"] < len(expected),
-        "outbox": _count(receipts.values_list("status", flat=True)),
-    }
 
 
 def _numbers(round) -> dict:

@@ -1,5 +1,6 @@
 """What the bench drives, who is logged in for it, and the target each page must meet."""
 
+import os
 from dataclasses import dataclass
 
 BASELINE_PATH = "/bench/baseline/"  # served by bench/urls.py only
@@ -19,11 +20,25 @@ BIGGEST_ROUND = "<biggest-round>"  # the volume consultation round with the most
 class Page:
     path: str  # may hold a placeholder above; the report shows it as written here
     persona: str | None = None  # the demo login whose session the page is fetched with
+    who: str = ""  # told apart in the report when one path is driven for two personas
+
+    @property
+    def key(self) -> str:
+        """The page's name in the figures: its path, and whose page it is if that differs."""
+        return f"{self.path} ({self.who})" if self.who else self.path
 
     @property
     def ratio_target(self) -> float:
-        """The least share of the baseline's requests/s the page must reach."""
-        return 0.5 if self.persona is None else 0.2
+        """The least share of the baseline's requests/s the page must reach at 8 connections:
+        a public page is served from the cache; a logged-in one is rendered (issue 23: a
+        well-built 50-row Django page reaches about 0.19)."""
+        return 0.5 if self.persona is None else 0.1
+
+    @property
+    def p95_at_one(self) -> bool:
+        """Whether the p95 target holds for one request at a time (a logged-in page, whose
+        service time it is) or at 8 connections (a public page, served from the cache)."""
+        return self.persona is not None
 
 
 BASELINE = Page(BASELINE_PATH)
@@ -33,7 +48,8 @@ PAGES = [
     Page("/kommuner/lund/"),
     Page("/tillganglighet/"),
     Page("/en/kommuner/"),
-    Page("/min-sida/", LUND_CHIEF),
+    Page("/min-sida/", REGIONAL_OFFICIAL, who="official"),
+    Page("/min-sida/", LUND_CHIEF, who="Lund's chief"),
     Page("/hantera/inbjudningar/", REGIONAL_OFFICIAL),
     Page("/overlaggningar/"),
     Page(f"/overlaggningar/{PUBLIC_MEETING}/"),
@@ -48,7 +64,20 @@ PAGES = [
 ]
 # The consultations' pages, which `BENCH_ONLY=consultations` drives alone.
 CONSULTATION_PAGES = [page for page in PAGES if page.path.startswith("/samrad/")]
+# The six logged-in pages of issue 23 (Min sida twice: the official's and Lund's chief's), whose
+# before/after table `BENCH_ONLY=pages` measures on its own.
+ISSUE_PAGES = [page for page in PAGES if page.persona]
 PERSONAS = sorted({page.persona for page in PAGES if page.persona})
+
+
+def pages_to_drive() -> list[Page]:
+    """The pages this run drives: all of them, or the part BENCH_ONLY names."""
+    only = os.environ.get("BENCH_ONLY", "")
+    if only == "pages":
+        return ISSUE_PAGES
+    if only == "consultations":
+        return CONSULTATION_PAGES
+    return PAGES
 
 
 def resolve(path: str) -> str:

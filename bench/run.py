@@ -1,16 +1,27 @@
 # ruff: noqa: S603 - every command here is built from constants, none from input.
 """`make bench`: each page under load, at scale 1 and 10, against a trivial Django view;
-then 5,000 invitations end to end through a Celery worker (bench/fanout.py), and the
-consultations' export and deadline day (bench/consultations.py).
+then 5,000 invitations end to end through a Celery worker (bench/fanout.py), the
+consultations' export, the submission at steady arrival rates (bench/submission.py), a mixed
+working day (bench/mixed.py) and the plan as PDF (bench/pdf.py).
 
 For each scale: a fresh PostgreSQL database with the migrations, the demo data and
-`seed_volume --scale N`; gunicorn with 2 workers and production settings; wrk drives every
-page for a fixed time with 8 connections. Query counts come from bench/probe.py. Writes
+`seed_volume --scale N`; gunicorn with 2 workers and production settings, the personal page
+cache off (bench/settings.py); wrk drives every page for a fixed time with 1 connection (the
+service time) and with 8 (saturation). Query counts come from bench/probe.py. Writes
 bench/report.md and bench/report.png (and the raw figures to bench/results.json).
 
-`BENCH_ONLY=consultations make bench` runs the consultations' part alone (their pages, the
-export at both scales, the deadline day) and rewrites only that section of bench/report.md
-(raw figures in var/bench/consultations.json).
+Parts can be run alone, each rewriting only its own section of bench/report.md (raw figures
+in var/bench/<part>.json), in the last scale's database only (BENCH_SCALES, default 10):
+
+    BENCH_ONLY=pages          issue 23's six logged-in pages at 1 and 8 connections
+                              (BENCH_LABEL names the section: "before", "after", …)
+    BENCH_ONLY=consultations  the consultations' pages and the export
+    BENCH_ONLY=submission     the consultation submission at steady arrival rates
+    BENCH_ONLY=mixed          the mixed working day
+    BENCH_ONLY=pdf            the plan as PDF
+
+BENCH_SECONDS (10) is each wrk run; BENCH_REUSE_DB=1 keeps the database a run before seeded
+at the same scale (var/bench/database.json says which) instead of seeding it again.
 """
 
 import json
@@ -30,25 +41,27 @@ sys.path.insert(0, str(ROOT))  # so `python bench/run.py` finds the bench packag
 
 from bench import followup, report  # noqa: E402
 from bench import search as search_bench  # noqa: E402
-from bench.pages import BASELINE, CONSULTATION_PAGES, PAGES  # noqa: E402
-from bench.servers import HOST, WORK, gunicorn, status  # noqa: E402
+from bench.pages import BASELINE, pages_to_drive  # noqa: E402
+from bench.servers import HOST, WORK, cpu_seconds, gunicorn, gunicorn_pids, status  # noqa: E402
 
-SCALES = [1, 10]
+PARTS = ("pages", "consultations", "submission", "mixed", "pdf")
+ONLY = os.environ.get("BENCH_ONLY", "")
+if ONLY not in ("", *PARTS):
+    raise SystemExit(f"BENCH_ONLY={ONLY!r}: one of {', '.join(PARTS)}")
+SCALES = [int(n) for n in os.environ.get("BENCH_SCALES", "10" if ONLY else "1,10").split(",") if n]
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 WARMUP_SECONDS = 2
-CONNECTIONS = 8
+CONNECTIONS = [1, 8]  # the service time of one request, and saturation
 THREADS = 2
 WORKERS = 2
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
 DATABASE = "kulturportal_bench"
 REDIS_URL = "redis://127.0.0.1:6379/2"
 FANOUT = int(os.environ.get("BENCH_FANOUT", "5000"))  # invitations; 0 leaves the fan-out out
-# Organisations submitting at once on the deadline day; 0 leaves it out.
-DEADLINE = int(os.environ.get("BENCH_DEADLINE", "50"))
-ONLY = os.environ.get("BENCH_ONLY", "")  # "consultations": that part alone
-if ONLY not in ("", "consultations"):
-    raise SystemExit(f"BENCH_ONLY={ONLY!r}: only 'consultations' is known")
+REUSE_DB = os.environ.get("BENCH_REUSE_DB", "") not in ("", "0")
+LABEL = os.environ.get("BENCH_LABEL", "")
 RESULTS = ROOT / "bench" / "results.json"
+DATABASE_MARKER = WORK / "database.json"  # the scale the database was seeded at
 
 
 def main() -> None:
@@ -59,41 +72,69 @@ def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / "setup.log").unlink(missing_ok=True)
     load_at_start = _load()
-    results, fanout, pdfs, deadline, followup_pdf = {}, None, None, None, None
+    run: dict = {"scales": {}, "loads": {}}
     try:
-        for scale in SCALES:
-            results[scale] = bench_scale(scale)
-        if not ONLY:
-            pdfs = run_pdf(bench_env())  # in the last scale's database
-            followup_pdf = followup.pdf(bench_env())
-            if FANOUT:
-                fanout = run_fanout(bench_env())
-        if DEADLINE:
-            deadline = run_deadline(bench_env())
+        if ONLY in ("", "pages", "consultations"):
+            for scale in SCALES:
+                with _part(run, f"pages, scale {scale}"):
+                    run["scales"][scale] = bench_scale(scale)
+        else:
+            prepare_database(SCALES[-1])
+        env = bench_env()  # the last scale's database from here on
+        if ONLY in ("", "pdf"):
+            with _part(run, "PDF"):
+                run["pdf"] = run_part(env, "pdf")
+            if not ONLY:
+                run["followup_pdf"] = followup.pdf(env)
+        if not ONLY and FANOUT:
+            with _part(run, "fan-out"):
+                run["fanout"] = run_fanout(env)
+        if ONLY in ("", "mixed"):
+            with _part(run, "mixed day"):
+                run["mixed"] = run_part(env, "mixed")
+        if ONLY in ("", "submission"):
+            with _part(run, "submission"):
+                run["submission"] = run_part(env, "submission")
     finally:
-        if not os.environ.get("BENCH_KEEP_DB"):  # keep the last scale's database to look into
+        if not os.environ.get("BENCH_KEEP_DB") and not REUSE_DB:
             _drop_database()
-    run = {
-        "machine": {
-            **machine(results),
-            "load average (1 min), start → end": load_at_start + " → " + _load(),
-        },
-        "settings": bench_settings(),
-        "scales": results,
-        "fanout": fanout,
-        "pdf": pdfs,
-        "deadline": deadline,
-        "followup_pdf": followup_pdf,
-    }
+    run.update(
+        {
+            "machine": {
+                **machine(run["scales"]),
+                "load average (1 min), start → end": load_at_start + " → " + _load(),
+            },
+            "settings": bench_settings(),
+            "label": LABEL,
+            "scale": SCALES[-1],
+        }
+    )
     if ONLY:
-        out = WORK / "consultations.json"
+        out = WORK / f"{ONLY}{'-' + LABEL if LABEL else ''}.json"
         out.write_text(json.dumps(run, indent=2), encoding="utf-8")
-        report.update_consultations(run, ROOT / "bench" / "report.md")
-        print(f"Rewrote the consultations' section of bench/report.md ({out}).")
+        report.update_part(ONLY, run, ROOT / "bench" / "report.md")
+        print(f"Rewrote the {ONLY} section of bench/report.md ({out}).")
         return
     RESULTS.write_text(json.dumps(run, indent=2), encoding="utf-8")
     report.write(run, ROOT / "bench" / "report.md", ROOT / "bench" / "report.png")
     print("Wrote bench/report.md and bench/report.png.")
+
+
+class _part:
+    """Records the machine's load average as a part starts and ends: other work on the
+    machine takes cores from the bench."""
+
+    def __init__(self, run: dict, name: str):
+        self.run, self.name = run, name
+
+    def __enter__(self):
+        self.start = _load()
+        print(
+            f"[{datetime.now().astimezone():%H:%M:%S}] {self.name}, load {self.start}", flush=True
+        )
+
+    def __exit__(self, *exc):
+        self.run["loads"][self.name] = f"{self.start} → {_load()}"
 
 
 def _exit_on_signal(signum, frame):
@@ -106,9 +147,9 @@ def _check_tools() -> None:
     import psycopg
     import redis
 
-    if FANOUT or DEADLINE:
+    if ONLY in ("", "submission", "mixed"):
         if not shutil.which("redis-server"):
-            raise SystemExit("redis-server is missing: the fan-out runs a Redis of its own")
+            raise SystemExit("redis-server is missing: the worker's broker is a Redis of its own")
         try:
             import aiosmtpd  # noqa: F401 - the fan-out's SMTP server
         except ImportError:
@@ -124,28 +165,22 @@ def _check_tools() -> None:
 
 
 def bench_scale(scale: int) -> dict:
-    print(f"Scale {scale}: preparing the database (log: {WORK}/setup.log)…", flush=True)
-    _create_database()
-    _flush_redis()
-    env = bench_env()
-    manage(env, "migrate", "--noinput")
-    manage(env, "seed_demo", "--force")
-    manage(env, "seed_volume", "--scale", str(scale), "--force")
-    manage(env, "collectstatic", "--noinput")
-    _flush_redis()  # nothing cached while seeding may outlive it
+    env = prepare_database(scale)
     probe = run_probe(env, scale)
     pages = {}
+    driven = pages_to_drive()
     with gunicorn(env, scale) as port:
         # The baseline before and after the pages, so a drift in the machine's load evens out.
-        for page in [BASELINE, *(CONSULTATION_PAGES if ONLY else PAGES), BASELINE]:
+        for page in [BASELINE, *driven, BASELINE]:
             cookie = probe["cookies"].get(page.persona) if page.persona else None
             path = probe["paths"][page.path]
-            figures = {**probe["pages"][page.path], **load(port, path, cookie)}
-            print(f"  {path:28} {_summary(figures)}", flush=True)
-            pages[page.path] = _mean(pages[page.path], figures) if page.path in pages else figures
+            figures = {**probe["pages"][page.key], **load(port, path, cookie)}
+            print(f"  {page.key:36} {_summary(figures)}", flush=True)
+            pages[page.key] = _mean(pages[page.key], figures) if page.key in pages else figures
         searched = search_bench.run(env, port) if not ONLY else None
         followup_pages = None if ONLY else followup.pages(env, port, scale, load=load)
-    export = run_export(env)  # with gunicorn stopped: the machine's cores to itself
+    # With gunicorn stopped: the machine's cores to itself.
+    export = run_export(env) if ONLY in ("", "consultations") else None
     return {
         "pages": pages,
         "paths": probe["paths"],
@@ -157,8 +192,43 @@ def bench_scale(scale: int) -> dict:
     }
 
 
+def prepare_database(scale: int) -> dict:
+    """The scale's database, seeded; kept from an earlier run with BENCH_REUSE_DB=1 when it
+    was seeded at this scale. Returns the bench's environment."""
+    env = bench_env()
+    if REUSE_DB and _seeded_at() == scale:
+        print(f"Scale {scale}: reusing the database seeded before (BENCH_REUSE_DB)", flush=True)
+        _flush_redis()
+        return env
+    print(f"Scale {scale}: preparing the database (log: {WORK}/setup.log)…", flush=True)
+    DATABASE_MARKER.unlink(missing_ok=True)
+    _create_database()
+    _flush_redis()
+    manage(env, "migrate", "--noinput")
+    manage(env, "seed_demo", "--force")
+    manage(env, "seed_volume", "--scale", str(scale), "--force")
+    manage(env, "collectstatic", "--noinput")
+    _flush_redis()  # nothing cached while seeding may outlive it
+    DATABASE_MARKER.write_text(json.dumps({"scale": scale}), encoding="utf-8")
+    return env
+
+
+def _seeded_at() -> int | None:
+    import psycopg
+
+    try:
+        psycopg.connect(f"{POSTGRES}/{DATABASE}", connect_timeout=3).close()
+        return json.loads(DATABASE_MARKER.read_text(encoding="utf-8"))["scale"]
+    except (psycopg.Error, OSError, ValueError, KeyError):
+        return None
+
+
 def _mean(first: dict, second: dict) -> dict:
-    numbers = ["rps", "median_ms", "p95_ms"]
+    numbers = ["rps", "median_ms", "p95_ms", *(["cpu_ms"] if "cpu_ms" in first else [])]
+    if "one" in first and "one" in second:  # the 1-connection figures, averaged alike
+        second = {**second, "one": _mean(first["one"], second["one"])}
+    if "rps" not in first or "rps" not in second:
+        return second
     return {
         **second,
         **{name: (first[name] + second[name]) / 2 for name in numbers},
@@ -200,18 +270,24 @@ def run_probe(env: dict, scale: int) -> dict:
     return json.loads(out.read_text(encoding="utf-8"))
 
 
-def run_pdf(env: dict) -> list[dict]:
-    print("PDF: the plan rendered as the worker renders it…", flush=True)
-    out = WORK / "pdf.json"
-    subprocess.run([sys.executable, "-m", "bench.pdf", str(out)], cwd=ROOT, env=env, check=True)
-    figures = json.loads(out.read_text(encoding="utf-8"))
-    for f in figures:
-        print(
-            f"  {f['label']}: {f['pages']} pages in {f['seconds']:.2f} s, "
-            f"{f['pages_per_second']:.1f} pages/s, own share {f['own_share']:.1%}",
-            flush=True,
-        )
-    return figures
+def run_part(env: dict, name: str) -> dict | list:
+    """bench/<name>.py in a process of its own, writing its figures as JSON. Stopped with
+    SIGTERM if this run is, so that it stops its servers and workers on the way out."""
+    out = WORK / f"{name}-figures.json"
+    out.unlink(missing_ok=True)
+    process = subprocess.Popen([sys.executable, "-m", f"bench.{name}", str(out)], cwd=ROOT, env=env)
+    try:
+        if process.wait() != 0:
+            raise RuntimeError(f"bench/{name}.py failed; see {WORK}/{name}-*.log")
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    return json.loads(out.read_text(encoding="utf-8"))
 
 
 def run_fanout(env: dict) -> dict:
@@ -266,44 +342,17 @@ def run_export(env: dict) -> dict:
     return f
 
 
-def run_deadline(env: dict) -> dict:
-    """bench/consultations.py deadline in a process of its own, stopped with SIGTERM if this
-    run is, so that it stops its gunicorn, Celery worker and servers on the way out."""
-    print(f"Deadline day: {DEADLINE} organisations submit at once, 5 MB each…", flush=True)
-    out = WORK / "deadline.json"
-    out.unlink(missing_ok=True)
-    env = {**env, "BENCH_DEADLINE": str(DEADLINE)}
-    command = [sys.executable, "-m", "bench.consultations", "deadline", str(out)]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    try:
-        if process.wait() != 0:
-            raise RuntimeError(f"bench/consultations.py failed; see {WORK}/*deadline*.log")
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-    f = json.loads(out.read_text(encoding="utf-8"))
-    print(
-        f"  {f['errors']} errors, POST p50 {f['p50_ms']:.0f} ms, p95 {f['p95_ms']:.0f} ms; "
-        f"{f['distinct_numbers']} numbers (gap-free: {f['series_without_gaps']}); "
-        f"{f['receipts']} receipts at the SMTP server",
-        flush=True,
-    )
-    return f
-
-
 def _summary(figures: dict) -> str:
     if "rps" not in figures:
         return f"status {figures['status']}: not driven"
     if not figures["requests"]:
         return "no request finished"
+    one = figures["one"]
     return (
-        f"{figures['rps']:8.1f} req/s  median {figures['median_ms']:6.1f} ms  "
-        f"p95 {figures['p95_ms']:6.1f} ms  {figures['queries']} queries"
+        f"1 conn {one['rps']:6.1f} req/s p50 {one['median_ms']:5.1f} p95 {one['p95_ms']:5.1f} ms"
+        f" CPU {one['cpu_ms']:5.1f} ms"
+        f" | 8 conn {figures['rps']:7.1f} req/s p50 {figures['median_ms']:6.1f} "
+        f"p95 {figures['p95_ms']:6.1f} ms | {figures['queries']} queries"
     )
 
 
@@ -337,19 +386,27 @@ def _flush_redis() -> None:
 
 
 def load(port: int, path: str, cookie: str | None) -> dict:
-    """wrk's figures for one page; a page that does not answer 200 is not driven."""
+    """wrk's figures for one page at 8 connections, and under "one" at 1 connection; a page
+    that does not answer 200 is not driven."""
     code = status(port, path, cookie)
     if code != 200:
         return {"status": code}
-    wrk(port, path, cookie, WARMUP_SECONDS)  # fill the workers' caches and connections
-    return {"status": code, **wrk(port, path, cookie, SECONDS)}
+    wrk(port, path, cookie, WARMUP_SECONDS, 8)  # fill the workers' caches and connections
+    # gunicorn's own CPU per request (user + system, from /proc): what a request costs the
+    # web process, whatever else the shared machine is doing.
+    processes = {"gunicorn": gunicorn_pids(port)}
+    before = cpu_seconds(processes)["gunicorn"]
+    one = wrk(port, path, cookie, SECONDS, 1)
+    used = cpu_seconds(processes)["gunicorn"] - before
+    one["cpu_ms"] = used / one["requests"] * 1000 if one["requests"] else 0
+    return {"status": code, **wrk(port, path, cookie, SECONDS, 8), "one": one}
 
 
-def wrk(port: int, path: str, cookie: str | None, seconds: int) -> dict:
+def wrk(port: int, path: str, cookie: str | None, seconds: int, connections: int) -> dict:
     command = [
         shutil.which("wrk"),
-        f"--threads={THREADS}",
-        f"--connections={CONNECTIONS}",
+        f"--threads={min(THREADS, connections)}",
+        f"--connections={connections}",
         f"--duration={seconds}s",
         "--timeout=10s",
         f"--script={ROOT / 'bench' / 'report.lua'}",
@@ -366,7 +423,7 @@ def wrk(port: int, path: str, cookie: str | None, seconds: int) -> dict:
 
 
 def machine(results: dict) -> dict:
-    versions = next(iter(results.values()))["versions"]
+    versions = next(iter(results.values()))["versions"] if results else {}
     return {
         "CPU": _cpu_model(),
         "cores": os.cpu_count(),
@@ -381,7 +438,8 @@ def machine(results: dict) -> dict:
 def bench_settings() -> dict:
     return {
         "seconds": SECONDS,
-        "connections": CONNECTIONS,
+        "connections": CONNECTIONS[-1],
+        "connection_counts": CONNECTIONS,
         "threads": THREADS,
         "workers": WORKERS,
     }

@@ -84,3 +84,42 @@ def status(port: int, path: str, cookie: str | None = None) -> int:
         return connection.getresponse().status
     finally:
         connection.close()
+
+
+def gunicorn_pids(port: int) -> set[int]:
+    """gunicorn's master and its workers: the processes started with this --bind."""
+    marker = f"--bind={HOST}:{port}".encode()
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker in (entry / "cmdline").read_bytes():
+                    found.add(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def cpu_seconds(groups: dict) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by each group: a set of pids (gunicorn), or
+    the leader of a process group (the Celery worker and its pool), children included;
+    "machine" and "iowait": the whole machine's busy and waiting-on-disk time, all cores."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    totals = dict.fromkeys(groups, 0.0)
+    cpu = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, iowait, irq, softirq, steal = (int(v) for v in cpu[:8])
+    totals["machine"] = (user + nice + system + irq + softirq + steal) / ticks
+    totals["iowait"] = iowait / ticks
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        pgrp, used = int(fields[2]), sum(int(v) for v in fields[11:15])  # utime … cstime
+        for name, members in groups.items():
+            if (int(entry.name) in members) if isinstance(members, set) else pgrp == members:
+                totals[name] += used / ticks
+    return totals
