@@ -69,14 +69,11 @@ def _logged_in(email: str):
 
 def _probe(client, path: str) -> dict:
     """Queries of a cold request (empty caches) and of a warm one, as under steady load."""
-    from django.conf import settings
-    from django.core.cache import cache, caches
+    from django.core.cache import cache
 
     from kulturportal import caching
 
     cache.clear()
-    if "personal_pages" in settings.CACHES:  # gone once issue 23 removes the personal cache
-        caches["personal_pages"].clear()
     # The process remembers the public pages' generation for a second: after the clear it
     # would store the cold page under a generation the cache no longer has, and a warm
     # request a second later (a big page takes that long) would miss it and count a render.

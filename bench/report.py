@@ -178,7 +178,7 @@ def replace_section(text: str, heading: str, section: str) -> str:
 def issue_pages(run: dict) -> list[str]:
     """The six logged-in pages of issue 23 and the baseline, at 1 and 8 connections."""
     lines = [
-        "The personal page cache off (bench/settings.py), so every request renders the page. "
+        "Every request renders the page (there is no cache of logged-in pages). "
         f"wrk, {run['settings']['seconds']} s per page at 1 connection, then at 8; the "
         "baseline before and after the pages (the mean shown). gunicorn CPU per request: the "
         "gunicorn processes' user + system time during the 1-connection run, divided by its "

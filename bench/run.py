@@ -5,8 +5,8 @@ consultations' export, the submission at steady arrival rates (bench/submission.
 working day (bench/mixed.py) and the plan as PDF (bench/pdf.py).
 
 For each scale: a fresh PostgreSQL database with the migrations, the demo data and
-`seed_volume --scale N`; gunicorn with 2 workers and production settings, the personal page
-cache off (bench/settings.py); wrk drives every page for a fixed time with 1 connection (the
+`seed_volume --scale N`; gunicorn with 2 workers and production settings (logged-in pages
+rendered on every request); wrk drives every page for a fixed time with 1 connection (the
 service time) and with 8 (saturation). Query counts come from bench/probe.py. Writes
 bench/report.md and bench/report.png (and the raw figures to bench/results.json).
 
@@ -41,18 +41,16 @@ sys.path.insert(0, str(ROOT))  # so `python bench/run.py` finds the bench packag
 
 from bench import followup, report  # noqa: E402
 from bench import search as search_bench  # noqa: E402
+from bench.drive import SECONDS, THREADS, load  # noqa: E402
 from bench.pages import BASELINE, pages_to_drive  # noqa: E402
-from bench.servers import HOST, WORK, cpu_seconds, gunicorn, gunicorn_pids, status  # noqa: E402
+from bench.servers import WORK, gunicorn  # noqa: E402
 
 PARTS = ("pages", "consultations", "submission", "mixed", "pdf")
 ONLY = os.environ.get("BENCH_ONLY", "")
 if ONLY not in ("", *PARTS):
     raise SystemExit(f"BENCH_ONLY={ONLY!r}: one of {', '.join(PARTS)}")
 SCALES = [int(n) for n in os.environ.get("BENCH_SCALES", "10" if ONLY else "1,10").split(",") if n]
-SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
-WARMUP_SECONDS = 2
 CONNECTIONS = [1, 8]  # the service time of one request, and saturation
-THREADS = 2
 WORKERS = 2
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
 DATABASE = "kulturportal_bench"
@@ -383,40 +381,6 @@ def _flush_redis() -> None:
 
 
 # --- gunicorn and wrk --------------------------------------------------------------------------
-
-
-def load(port: int, path: str, cookie: str | None) -> dict:
-    """wrk's figures for one page at 8 connections, and under "one" at 1 connection; a page
-    that does not answer 200 is not driven."""
-    code = status(port, path, cookie)
-    if code != 200:
-        return {"status": code}
-    wrk(port, path, cookie, WARMUP_SECONDS, 8)  # fill the workers' caches and connections
-    # gunicorn's own CPU per request (user + system, from /proc): what a request costs the
-    # web process, whatever else the shared machine is doing.
-    processes = {"gunicorn": gunicorn_pids(port)}
-    before = cpu_seconds(processes)["gunicorn"]
-    one = wrk(port, path, cookie, SECONDS, 1)
-    used = cpu_seconds(processes)["gunicorn"] - before
-    one["cpu_ms"] = used / one["requests"] * 1000 if one["requests"] else 0
-    return {"status": code, **wrk(port, path, cookie, SECONDS, 8), "one": one}
-
-
-def wrk(port: int, path: str, cookie: str | None, seconds: int, connections: int) -> dict:
-    command = [
-        shutil.which("wrk"),
-        f"--threads={min(THREADS, connections)}",
-        f"--connections={connections}",
-        f"--duration={seconds}s",
-        "--timeout=10s",
-        f"--script={ROOT / 'bench' / 'report.lua'}",
-    ]
-    if cookie:
-        command += ["--header", f"Cookie: {cookie}"]
-    command.append(f"http://{HOST}:{port}{path}")
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
-    return json.loads(line.removeprefix("BENCH "))
 
 
 # --- What the report says about the run --------------------------------------------------------

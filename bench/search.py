@@ -36,7 +36,7 @@ ROWS = [
 
 def run(env: dict, port: int) -> dict:
     """The rows' figures against a running gunicorn on `port`."""
-    from bench.run import load
+    from bench.drive import load
 
     queries = _count_queries(env)
     figures = {}
