@@ -163,7 +163,9 @@ def test_what_became_of_our_input_is_flat(
 # --- Issue 23: one submission, few queries -------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the database as the migrations left it (the municipalities), whatever
+# transactional test ran before on this worker and flushed it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_issue_23_a_submission_with_a_file_runs_at_most_25_queries(
     rounds, questions, folk_client, folk_response, monkeypatch, django_assert_max_num_queries
 ):

@@ -7,12 +7,16 @@ from django.db import transaction
 
 from kulturportal.emails import send_email
 
+# serialized_rollback: each leaves the database as the migrations made it (the municipalities,
+# the content types) for the transactional tests after it on the same worker.
+TRANSACTIONAL = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 
 def _broker_down(*args, **kwargs):
     raise ConnectionError("Redis is down")
 
 
-@pytest.mark.django_db(transaction=True)
+@TRANSACTIONAL
 def test_a_task_queued_in_a_transaction_waits_for_the_commit(monkeypatch):
     handed = []
     monkeypatch.setattr(Task, "apply_async", lambda self, *a, **k: handed.append(a))
@@ -22,7 +26,7 @@ def test_a_task_queued_in_a_transaction_waits_for_the_commit(monkeypatch):
     assert handed == [((1,), {})]
 
 
-@pytest.mark.django_db(transaction=True)
+@TRANSACTIONAL
 def test_a_rolled_back_transaction_queues_nothing(monkeypatch):
     handed = []
     monkeypatch.setattr(Task, "apply_async", lambda self, *a, **k: handed.append(a))
@@ -32,7 +36,7 @@ def test_a_rolled_back_transaction_queues_nothing(monkeypatch):
     assert handed == []
 
 
-@pytest.mark.django_db(transaction=True)
+@TRANSACTIONAL
 def test_a_broker_that_is_down_does_not_break_the_commit(monkeypatch, caplog):
     """Defect (found in the real run of issue 19): Django logs a robust callback's failure
     by its __qualname__, which a functools.partial lacks, so the logging raised and the
