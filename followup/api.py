@@ -12,16 +12,11 @@ from pydantic import Field
 
 from followup import figures
 from followup.metrics import REPORT_FIELDS, SOURCES
-from followup.models import (
-    ActivityFigure,
-    AnnualReport,
-    AreaContribution,
-    MunicipalIncome,
-    Reach,
-    ReportContent,
-)
+from followup.models import AnnualReport, ReportContent
+from followup.values import with_children
 from kulturportal import api
 from kulturportal.api import Dataset, Distribution
+from kulturportal.models import Municipality
 
 router = Router(tags=["Årlig uppföljning"])
 
@@ -111,38 +106,19 @@ def years(request):
 
 
 def _approved(year: int):
+    # The approved version with its children as the pages read them (values.with_children).
     return (
         AnnualReport.objects.approved()
         .filter(round__year=year)
-        .select_related("organisation", "approved_submission", "round")
+        .select_related("organisation", "round")
         .prefetch_related(
-            Prefetch(
-                "approved_submission__municipal_income",
-                MunicipalIncome.objects.select_related("municipality").order_by(
-                    "municipality__code"
-                ),
-            ),
-            Prefetch(
-                "approved_submission__activity_figures",
-                ActivityFigure.objects.select_related("activity_area").order_by(
-                    "activity_area__position", "metric"
-                ),
-            ),
-            Prefetch(
-                "approved_submission__reach",
-                Reach.objects.select_related("municipality").order_by("municipality__code"),
-            ),
-            Prefetch(
-                "approved_submission__contributions",
-                AreaContribution.objects.select_related("development_area").order_by(
-                    "development_area__position"
-                ),
-            ),
+            Prefetch("approved_submission", with_children(ReportContent.objects.all()))
         )
     )
 
 
-def _report(request, report: AnnualReport) -> dict:
+def _report(request, report: AnnualReport, codes: dict[int, str]) -> dict:
+    """One approved report; `codes` are the municipalities' SCB codes by id."""
     content: ReportContent = report.approved_submission
     organisation = report.organisation
     return {
@@ -155,22 +131,30 @@ def _report(request, report: AnnualReport) -> dict:
         },
         "approved_version": content.number,
         "figures": {code: getattr(content, code) for code in REPORT_FIELDS},
-        "municipal_income": [
-            {"municipality": m.municipality.code, "amount": m.amount}
-            for m in content.municipal_income.all()
-        ],
+        "municipal_income": sorted(
+            (
+                {"municipality": codes[m.municipality_id], "amount": m.amount}
+                for m in content.municipal_income.all()
+            ),
+            key=lambda m: m["municipality"],
+        ),
         "activity": [
             {"area": a.activity_area.code, "metric": a.metric, "value": a.value}
-            for a in content.activity_figures.all()
+            for a in sorted(
+                content.activity_figures.all(), key=lambda a: (a.activity_area.position, a.metric)
+            )
         ],
-        "reach": [
-            {"municipality": r.municipality.code, "occasions": r.occasions}
-            for r in content.reach.all()
-            if r.occasions
-        ],
+        "reach": sorted(
+            (
+                {"municipality": codes[r.municipality_id], "occasions": r.occasions}
+                for r in content.reach.all()
+                if r.occasions
+            ),
+            key=lambda r: r["municipality"],
+        ),
         "contributions": [
             {"development_area": c.development_area.slug, "description": c.description}
-            for c in content.contributions.all()
+            for c in sorted(content.contributions.all(), key=lambda c: c.development_area.position)
         ],
         "html_url": request.build_absolute_uri(
             reverse("followup:organisation_figures", args=[report.round.year, organisation.slug])
@@ -189,11 +173,12 @@ def _report(request, report: AnnualReport) -> dict:
 )
 def reports(request, params: Query[ReportFilters], year: int = YEAR):
     approved = _approved(year)
+    codes = dict(Municipality.objects.values_list("pk", "code"))
     if params.format == "csv":
         return api.csv_table(
             f"arsrapporter-{year}.csv",
             ["år", "organisationsnummer", "organisation", "uppgift", "område", "kommun", "värde"],
-            _csv_rows(request, approved.order_by("organisation__name")),
+            _csv_rows(request, approved.order_by("organisation__name"), codes),
         )
     return api.paginate(
         request,
@@ -201,14 +186,14 @@ def reports(request, params: Query[ReportFilters], year: int = YEAR):
         order=("organisation__slug",),
         limit=params.limit,
         cursor=params.cursor,
-        item=lambda r: _report(request, r),
+        item=lambda r: _report(request, r, codes),
     )
 
 
-def _csv_rows(request, approved):
+def _csv_rows(request, approved, codes: dict[int, str]):
     """One row per figure: a long table a spreadsheet can pivot."""
     for report in approved:
-        item = _report(request, report)
+        item = _report(request, report, codes)
         organisation = item["organisation"]
         head = [item["year"], organisation["org_number"] or "", organisation["name"]]
         for code, value in item["figures"].items():

@@ -49,7 +49,7 @@ def with_children(queryset):
         Prefetch("municipal_income", MunicipalIncome.objects.all()),
         Prefetch("activity_figures", ActivityFigure.objects.select_related("activity_area")),
         Prefetch("reach", Reach.objects.all()),
-        Prefetch("contributions", AreaContribution.objects.all()),
+        Prefetch("contributions", AreaContribution.objects.select_related("development_area")),
     )
 
 
