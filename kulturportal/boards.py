@@ -34,6 +34,7 @@ from kulturportal.models import (
     OutgoingEmail,
     Role,
     RoleAssignment,
+    full_name,
 )
 
 
@@ -172,9 +173,7 @@ def with_contacts(
     found: dict[tuple[str, int], list[Contact]] = {}
     for municipality_id, organisation_id, email, first_name, last_name, language in roles:
         key = ("m", municipality_id) if municipality_id else ("o", organisation_id)
-        # As User.get_full_name().
-        name = f"{first_name} {last_name}".strip()
-        contact = Contact(email, name, language or "sv", first_name)
+        contact = Contact(email, full_name(first_name, last_name), language or "sv", first_name)
         if contact not in found.setdefault(key, []):
             found[key].append(contact)
     for row in rows:

@@ -19,12 +19,12 @@ from kulturportal.forms import AcceptInvitationForm, DeleteAccountForm, RoleInvi
 from kulturportal.mfa import open_before_mfa
 from kulturportal.models import (
     Municipality,
-    Organisation,
     Role,
     RoleAssignment,
     RoleInvitation,
     SubRegion,
     User,
+    public_hosted_institutions,
 )
 from kulturportal.rules import may
 from kulturportal.text import swedish_sort_key
@@ -67,9 +67,7 @@ def municipality_detail(request, slug):
     municipality = get_object_or_404(
         Municipality.objects.select_related("sub_region").prefetch_related(
             Prefetch("role_assignments", queryset=chiefs, to_attr="culture_chiefs"),
-            Prefetch(
-                "hosted_institutions", queryset=Organisation.objects.approved().order_by("name")
-            ),
+            public_hosted_institutions(),
         ),
         slug=slug,
     )

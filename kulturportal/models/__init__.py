@@ -17,6 +17,7 @@ from kulturportal.models.organisations import (
     Organisation,
     OrganisationKind,
     OrganisationQuerySet,
+    public_hosted_institutions,
 )
 from kulturportal.models.outbox import (
     InboundEmail,
@@ -33,6 +34,7 @@ from kulturportal.models.people import (
     RoleInvitationQuerySet,
     User,
     UserManager,
+    full_name,
 )
 from kulturportal.models.places import (
     ACTIVITY_AREA_CODES,
@@ -83,4 +85,6 @@ __all__ = [
     "TimestampedModel",
     "User",
     "UserManager",
+    "full_name",
+    "public_hosted_institutions",
 ]

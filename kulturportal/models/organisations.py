@@ -137,6 +137,14 @@ class Organisation(TimestampedModel):
         return self.status == self.Status.APPROVED
 
 
+def public_hosted_institutions() -> models.Prefetch:
+    """A municipality's institutions as the public sees them: approved ones, by name (a
+    registration waiting for review is not public)."""
+    return models.Prefetch(
+        "hosted_institutions", queryset=Organisation.objects.approved().order_by("name")
+    )
+
+
 class BodyMembership(TimestampedModel):
     """A member organisation of a consultation body (områdeskollegium). In the core because
     both the forums (meetings of a body) and the consultations (a round's audience) use it."""

@@ -45,6 +45,12 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+def full_name(first_name: str, last_name: str) -> str:
+    """A person's name as the portal shows it (User.get_full_name), also for rows read as
+    plain values."""
+    return f"{first_name} {last_name}".strip()
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. E-mail is the login; there is no username."""
 
@@ -74,7 +80,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.get_full_name() or self.email
 
     def get_full_name(self):
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name(self.first_name, self.last_name)
 
     def get_short_name(self):
         return self.first_name or self.email

@@ -1,15 +1,20 @@
 """The core's own kinds: the municipalities and the organisations (their public fields)."""
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from kulturportal.models import ActivityArea, Municipality, Organisation, SubRegion
+from kulturportal.models import (
+    ActivityArea,
+    Municipality,
+    Organisation,
+    SubRegion,
+    public_hosted_institutions,
+)
 from kulturportal.search.registry import OWNER, PUBLIC, Document, Kind, acting_for, register
 
 
 def municipality_documents(ids):
     municipalities = Municipality.objects.select_related("sub_region").prefetch_related(
-        Prefetch("hosted_institutions", queryset=Organisation.objects.approved().order_by("name"))
+        public_hosted_institutions()
     )
     if ids is not None:
         municipalities = municipalities.filter(pk__in=ids)
