@@ -2,6 +2,7 @@
 an organisation's representative who finds her own draft, which the visitor does not."""
 
 import pytest
+from django.db import connection
 
 from kulturportal import search
 from kulturportal.demo import DEMO_PASSWORD, seed_app_demos
@@ -32,8 +33,9 @@ def test_a_visitor_searches_from_the_header_and_reads_the_open_data(journey):
     journey.click(page.locator(".search-hit h3 a").first)
     assert journey.path.startswith("/overlaggningar/")
 
-    journey.visit("/sok/?q=kultruplanen&ordning=nyast")
-    assert page.locator(".search-hit").count() > 0
+    if connection.vendor == "postgresql":  # slips are pg_trgm's (README; on SQLite none)
+        journey.visit("/sok/?q=kultruplanen&ordning=nyast")
+        assert page.locator(".search-hit").count() > 0
     journey.visit("/oppna-data/")
     assert page.get_by_role("heading", name="Alla anrop").is_visible()
     journey.visit("/en/sok/?q=bibliotek")
