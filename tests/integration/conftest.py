@@ -21,6 +21,7 @@ from tests.factories import AudienceRuleFactory, MeetingFactory
 from tests.integration.machinery import (
     CountingCollector,
     RedisServer,
+    Supervisor,
     Worker,
     drop_broker_connections,
     other_sessions,
@@ -72,6 +73,7 @@ def start_worker(broker, smtp, tmp_path):
     """`celery -A kulturportal worker` against the test database, the private Redis and the
     SMTP server; start() returns once it answers a ping. All are killed at teardown."""
     workers: list[Worker] = []
+    supervisors: list[Supervisor] = []
     celery = Path(sys.executable).with_name("celery")
     command = [str(celery)] if celery.exists() else [sys.executable, "-m", "celery"]
     env = {
@@ -86,7 +88,7 @@ def start_worker(broker, smtp, tmp_path):
         "EMAIL_SWEEP_SECONDS": "1",
     }
 
-    def start() -> Worker:
+    def launch() -> Worker:
         name = f"integration-{uuid.uuid4().hex[:8]}@localhost"
         log = tmp_path / f"{name.split('@')[0]}.log"
         with log.open("wb") as out:
@@ -109,10 +111,22 @@ def start_worker(broker, smtp, tmp_path):
             )
         worker = Worker(name=name, process=process, log=log)
         workers.append(worker)
-        worker.wait_until_ready()
         return worker
 
+    def start(*, supervised: bool = False) -> Worker | Supervisor:
+        """supervised: started again whenever it exits, as in production."""
+        worker = launch()
+        worker.wait_until_ready()
+        if not supervised:
+            return worker
+        supervisor = Supervisor(launch, worker)
+        supervisors.append(supervisor)
+        supervisor.start()
+        return supervisor
+
     yield start
+    for supervisor in supervisors:
+        supervisor.stop()
     for worker in workers:
         worker.kill(wait_for_sessions=False)
         print(f"--- {worker.name}, {worker.log}:\n{worker.log_tail()}")  # shown on failure

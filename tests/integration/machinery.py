@@ -6,8 +6,10 @@ import os
 import shutil
 import signal
 import subprocess
+import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -178,3 +180,28 @@ class Worker:
             self.process.wait()
         if wait_for_sessions:
             wait_for(lambda: other_sessions() == 0, timeout=15, what="the workers' sessions to end")
+
+
+class Supervisor(threading.Thread):
+    """Starts the worker again whenever it exits, as docker-compose.yml's
+    `restart: unless-stopped` does in production: Celery 5.7.0's worker exits when Redis
+    goes away under an unacknowledged task (test_invitation_delivery says more)."""
+
+    def __init__(self, launch: Callable[[], Worker], worker: Worker):
+        super().__init__(daemon=True, name=f"supervisor-{worker.name}")
+        self.launch = launch
+        self.worker = worker
+        self.restarts = 0
+        self._stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self._stopping.wait(0.2):
+            if self.worker.process.poll() is None or self.worker.killed:
+                continue
+            self.restarts += 1
+            self.worker = self.launch()
+
+    def stop(self) -> None:
+        """Before teardown kills the workers: none is started after this returns."""
+        self._stopping.set()
+        self.join()

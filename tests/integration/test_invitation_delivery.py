@@ -5,6 +5,7 @@ Every count is taken at the SMTP server, per recipient. Run with
 """
 
 import time
+from collections import Counter
 from datetime import timedelta
 
 import redis
@@ -230,7 +231,7 @@ def test_the_send_page_works_with_the_broker_down_and_the_sweep_sends_later(
     client, official, pasted_meeting, smtp, redis_server, start_worker, report
 ):
     meeting, addresses = pasted_meeting(50)
-    start_worker()
+    start_worker(supervised=True)  # it may exit when Redis stops, as production's would
     redis_server.stop()
     client.force_login(official)
 
@@ -295,7 +296,7 @@ def test_the_send_page_works_with_the_cache_down_too(
         }
     }
     meeting, addresses = pasted_meeting(5)
-    start_worker()
+    start_worker(supervised=True)  # it may exit when Redis stops, as production's would
     client.force_login(official)
     redis_server.stop()
 
@@ -309,6 +310,40 @@ def test_the_send_page_works_with_the_cache_down_too(
     wait_for(sent_rows(5), timeout=90, what="the invitations after Redis came back")
     settle(smtp, 5)
     assert smtp.collector.per_recipient() == dict.fromkeys(addresses, 1)
+
+
+def test_redis_restarting_while_a_task_is_unacknowledged_loses_no_invitation(
+    pasted_meeting, smtp, redis_server, start_worker, report
+):
+    """CI, 2026-12-06: the cache-down test timed out. Celery 5.7.0's worker exits
+    ("Unrecoverable error: AttributeError ... 'hostname'") when Redis goes away while it
+    holds an unacknowledged task: closing the lost connection restores that task through a
+    transport already torn down. Production's worker runs under `restart: unless-stopped`
+    (docker-compose.yml), which starts it again; the test's worker is now supervised the
+    same way. Here a task is surely unacknowledged (the SMTP server answers slowly), and
+    the second meeting's invitations are handed on after Redis is back."""
+    first, first_addresses = pasted_meeting(2)
+    smtp.collector.delay = 2.0
+    supervisor = start_worker(supervised=True)
+    services.schedule_and_invite(meeting=first, actor=None)
+    sending = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENDING)
+    wait_for(sending.exists, timeout=30, what="an e-mail being sent")
+
+    redis_server.stop()
+    time.sleep(1)
+    redis_server.start()
+    smtp.collector.delay = 0.0
+    second, second_addresses = pasted_meeting(5)
+    services.schedule_and_invite(meeting=second, actor=None)
+    wait_for(sent_rows(7), timeout=90, what="both meetings' invitations")
+    settle(smtp, 7)
+
+    # pasted_meeting numbers from 1 each time: the first two addresses are in both.
+    assert smtp.collector.per_recipient() == Counter(first_addresses) + Counter(second_addresses)
+    report(
+        f"Redis restarted under a task in flight: 7 e-mails, one per invitation; "
+        f"the worker was started again {supervisor.restarts} time(s)"
+    )
 
 
 def test_a_200_character_name_invited_with_50_others_reaches_all_51(
