@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from kulturplan.models import ActivityArea, CulturePlan, DevelopmentArea, Section
 from kulturplan.services import Line
 from kulturportal.forms import LocalDateTimeInput
+from kulturportal.models import FULL_NAME_MAX_LENGTH
 
 
 class UniqueInPlanMixin:
@@ -121,7 +122,9 @@ class PriorityLineForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    contact_name = forms.CharField(label=_("Kontaktperson"), max_length=200, required=False)
+    contact_name = forms.CharField(
+        label=_("Kontaktperson"), max_length=FULL_NAME_MAX_LENGTH, required=False
+    )
     contact_email = forms.EmailField(label=_("Kontaktpersonens e-post"), required=False)
 
     def __init__(self, *args, areas=None, **kwargs):

@@ -9,7 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kulturportal.models import ActivityArea, Municipality, TimestampedModel
+from kulturportal.models import (
+    FULL_NAME_MAX_LENGTH,
+    ActivityArea,
+    Municipality,
+    TimestampedModel,
+)
 
 
 class CulturePlanQuerySet(models.QuerySet):
@@ -278,7 +283,7 @@ class PriorityLine(models.Model):
 
     rank = models.PositiveSmallIntegerField(_("rang"))
     motivation = models.TextField(_("motivering"))
-    contact_name = models.CharField(_("kontaktperson"), max_length=200, blank=True)
+    contact_name = models.CharField(_("kontaktperson"), max_length=FULL_NAME_MAX_LENGTH, blank=True)
     contact_email = models.EmailField(_("kontaktpersonens e-post"), blank=True)
 
     class Meta:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kulturportal.collation import swedish
 from kulturportal.models import Municipality, Organisation, Role, User
+from kulturportal.models.people import NAME_PART_MAX_LENGTH
 from kulturportal.text import clean_name
 
 
@@ -48,12 +49,12 @@ class AccessibleFormRenderer(TemplatesSetting):
 class NameForm(forms.Form):
     first_name = forms.CharField(
         label=_("Förnamn"),
-        max_length=100,
+        max_length=NAME_PART_MAX_LENGTH,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
         label=_("Efternamn"),
-        max_length=100,
+        max_length=NAME_PART_MAX_LENGTH,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
 

@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from forums.models.meetings import Meeting, MeetingSession
 from forums.models.networks import Network
-from kulturportal.models import Municipality, Organisation, SubRegion, TimestampedModel
+from kulturportal.models import (
+    FULL_NAME_MAX_LENGTH,
+    Municipality,
+    Organisation,
+    SubRegion,
+    TimestampedModel,
+)
 
 
 class Audience(models.TextChoices):
@@ -79,7 +85,7 @@ class Invitation(TimestampedModel):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-postadress"))
-    name = models.CharField(_("namn"), max_length=200, blank=True)
+    name = models.CharField(_("namn"), max_length=FULL_NAME_MAX_LENGTH, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

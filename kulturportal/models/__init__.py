@@ -26,6 +26,7 @@ from kulturportal.models.outbox import (
     OutgoingEmailQuerySet,
 )
 from kulturportal.models.people import (
+    FULL_NAME_MAX_LENGTH,
     ROLE_SCOPE_CONDITION,
     Role,
     RoleAssignment,
@@ -55,6 +56,7 @@ __all__ = [
     "AUDIT_DETAIL_LABELS",
     "AUDIT_DETAIL_VALUE_LABELS",
     "AUDIT_VALUE_LABELS",
+    "FULL_NAME_MAX_LENGTH",
     "ROLE_SCOPE_CONDITION",
     "ActivityArea",
     "AuditEntry",

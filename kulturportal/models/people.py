@@ -45,6 +45,11 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+NAME_PART_MAX_LENGTH = 100
+# A column that takes a full name: first and last name at their longest, and the space.
+FULL_NAME_MAX_LENGTH = 2 * NAME_PART_MAX_LENGTH + 1
+
+
 def full_name(first_name: str, last_name: str) -> str:
     """A person's name as the portal shows it (User.get_full_name), also for rows read as
     plain values."""
@@ -55,8 +60,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person. E-mail is the login; there is no username."""
 
     email = models.EmailField(_("e-postadress"), unique=True)
-    first_name = models.CharField(_("förnamn"), max_length=100, blank=True)
-    last_name = models.CharField(_("efternamn"), max_length=100, blank=True)
+    first_name = models.CharField(_("förnamn"), max_length=NAME_PART_MAX_LENGTH, blank=True)
+    last_name = models.CharField(_("efternamn"), max_length=NAME_PART_MAX_LENGTH, blank=True)
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
     preferred_language = models.CharField(
         _("språk"), max_length=5, choices=settings.LANGUAGES, default="sv"

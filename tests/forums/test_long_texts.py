@@ -9,6 +9,7 @@ them there), and bulk.py now checks lengths itself so SQLite fails the same way.
 
 import pytest
 from django.db import connection
+from icalendar import Calendar
 
 from forums import services
 from forums.models import Audience, AudienceRule, Invitation
@@ -35,6 +36,21 @@ def test_a_200_character_name_invited_with_50_others_reaches_all_51(annual, send
     name = annual.invitations.get(email=long_named.email).name
     assert len(name) <= Invitation._meta.get_field("name").max_length
     assert name.startswith("Å" * 100)
+
+
+def test_the_invitation_keeps_a_201_character_name_whole(annual, send_now):
+    """After the mend above the name went in cut to the column's 200: the invitation and
+    its calendar entry lost the last letter of the surname."""
+    long_named = UserFactory(first_name="Å" * 100, last_name="Ö" * 100)
+    annual.audience_rules.all().delete()
+    AudienceRuleFactory(meeting=annual, kind=Audience.PEOPLE, people=[long_named])
+
+    send_now(services.schedule_and_invite, meeting=annual, actor=None)
+
+    assert annual.invitations.get(email=long_named.email).name == long_named.get_full_name()
+    calendar = Calendar.from_ical(OutgoingEmail.objects.get(to=long_named.email).calendar)
+    (event,) = calendar.walk("VEVENT")
+    assert event["ATTENDEE"].params["CN"] == long_named.get_full_name()
 
 
 def test_the_outbox_takes_a_long_subject_and_a_long_address_in_its_dedupe_key(db):

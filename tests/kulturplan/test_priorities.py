@@ -492,6 +492,26 @@ def test_bad_input_is_refused_beside_the_field_and_kept(
     assert AuditEntry.objects.about(lund_draft).count() == 1
 
 
+def test_a_chief_with_a_201_character_name_saves_with_the_name_the_form_filled_in(
+    lund_client, lund_chief, draft_plan, lund_registration, priorities_form
+):
+    """Sign-up allows a 100-character first and last name, so a full name of 201; the
+    contact field, which the form fills in with it, held 200: saving refused the form's
+    own value ("högst 200 tecken")."""
+    lund_chief.first_name, lund_chief.last_name = "Å" * 100, "Ö" * 100
+    lund_chief.save()
+    name = lund_chief.get_full_name()
+    assert f'value="{name}"' in lund_client.get(LUND_URL).content.decode()
+
+    form = priorities_form(
+        draft_plan, {CHILDREN: (1, GUARANTEE)}, version=0, contact=(name, lund_chief.email)
+    )
+    response = lund_client.post(LUND_URL, form)
+
+    assert response.status_code == 302
+    assert Priority.objects.get(registration=lund_registration).contact_name == name
+
+
 def test_an_error_about_an_area_names_the_area_in_swedish(
     lund_client, lund_registration, draft_plan, adopted_plan, priorities_form
 ):
