@@ -8,6 +8,7 @@ either exported or named there as not about the person.
 """
 
 from datetime import date, datetime
+from email.utils import parseaddr
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -15,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from kulturportal.discovery import app_modules
+from kulturportal.emails import normalise_address
 from kulturportal.models import (
     AuditEntry,
     InboundEmail,
@@ -145,8 +147,13 @@ def _emails_sent(user: User) -> list[dict]:
 
 
 def _emails_received(user: User) -> list[dict]:
-    # The sender header holds the address, often with a name: "Anna <anna@…>".
-    emails = InboundEmail.objects.filter(sender__icontains=user.email).order_by("created_at")
+    # The same address, not one that contains it (h + anna@… is someone else); the sender
+    # may carry a name ("Anna <anna@…>") and another case or form of the domain.
+    address = normalise_address(user.email)
+    candidates = InboundEmail.objects.filter(
+        Q(sender__icontains=user.email) | Q(sender__icontains=address)
+    ).order_by("created_at")
+    emails = [e for e in candidates if normalise_address(parseaddr(e.sender)[1]) == address]
     return [
         {
             "subject": e.subject,

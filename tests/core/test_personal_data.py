@@ -20,7 +20,7 @@ from kulturplan import demo as plan_demo
 from kulturplan import services as plan_services
 from kulturplan.models import CulturePlan
 from kulturportal.emails import queue_email
-from kulturportal.models import Organisation, User
+from kulturportal.models import InboundEmail, Organisation, User
 from kulturportal.organisations.services import request_membership
 from tests.factories import InvitationFactory, MeetingFactory
 
@@ -221,6 +221,22 @@ def test_someone_elses_export_holds_none_of_it(client, busy_chief, malmo_chief):
     for private in ("Laktosfri", "Hörslinga", "Lund vill se mer dans", "teaterns styrelse"):
         assert private not in text
     assert data["account"]["email"] == malmo_chief.email
+
+
+def test_the_export_holds_mail_from_their_address_and_none_from_one_that_contains_it(
+    client, lund_chief
+):
+    """The received e-mails were found by the sender *containing* the person's address:
+    h + their address, or their address + ".example.net", put someone else's message
+    (subject, outcome, the note on why) in their export."""
+    own, other, longer = "Svar: Kulturrådet", "Någon annans svar", "En annan domäns svar"
+    InboundEmail.objects.create(sender=lund_chief.email.upper(), subject=own, raw=b"")
+    InboundEmail.objects.create(sender=f"h{lund_chief.email}", subject=other, raw=b"")
+    InboundEmail.objects.create(sender=f"{lund_chief.email}.example.net", subject=longer, raw=b"")
+
+    data = _export(client, lund_chief)
+
+    assert [email["subject"] for email in data["emails_received_from_you"]] == [own]
 
 
 def test_the_export_asks_for_a_login(client):
