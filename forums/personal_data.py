@@ -6,6 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from forums.models import Adjustment, AudienceRule, Invitation, Meeting, NetworkMembership
+from forums.pasted import parse_pasted
+from kulturportal.emails import normalise_address
 from kulturportal.models import AuditEntry
 from kulturportal.personal_data import when
 
@@ -80,13 +82,20 @@ def _meetings_organised(user) -> list[dict]:
 
 
 def _named_in_audiences(user) -> list[dict]:
-    """Meetings whose audience names the person, by account or by address."""
-    rules = AudienceRule.objects.filter(
-        Q(people=user) | Q(emails__icontains=user.email)
-    ).select_related("meeting")
+    """Meetings whose audience names the person, by account or by address: the address
+    itself, not one that contains it (h + anna@… is someone else)."""
+    address = normalise_address(user.email)
+    by_account = AudienceRule.objects.filter(people=user)
+    pasted = AudienceRule.objects.filter(
+        Q(emails__icontains=user.email) | Q(emails__icontains=address)
+    )
+    rules = (by_account | pasted).distinct().select_related("meeting")
+    named = set(by_account.values_list("pk", flat=True))
     return [
         {"meeting": r.meeting.title, "starts": when(r.meeting.starts_at)}
-        for r in rules.distinct().order_by("meeting__starts_at")
+        for r in rules.order_by("meeting__starts_at")
+        if r.pk in named
+        or any(normalise_address(a) == address for _name, a in parse_pasted(r.emails)[0])
     ]
 
 

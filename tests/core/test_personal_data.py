@@ -16,13 +16,14 @@ from consultations import services as consultation_services
 from consultations.models import Round, text_hash
 from consultations.services import Posted
 from forums import services as forum_services
+from forums.models import Audience
 from kulturplan import demo as plan_demo
 from kulturplan import services as plan_services
 from kulturplan.models import CulturePlan
 from kulturportal.emails import queue_email
 from kulturportal.models import InboundEmail, Organisation, User
 from kulturportal.organisations.services import request_membership
-from tests.factories import InvitationFactory, MeetingFactory
+from tests.factories import AudienceRuleFactory, InvitationFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -237,6 +238,23 @@ def test_the_export_holds_mail_from_their_address_and_none_from_one_that_contain
     data = _export(client, lund_chief)
 
     assert [email["subject"] for email in data["emails_received_from_you"]] == [own]
+
+
+def test_the_export_names_meetings_pasted_with_their_address_not_one_containing_it(
+    client, lund_chief
+):
+    """The same defect in the audiences: a meeting whose pasted list held h + their
+    address (someone else) was listed as one naming them."""
+    theirs = MeetingFactory(title="Kulturrådet i Lund")
+    someone_elses = MeetingFactory(title="Ett möte utan dem")
+    AudienceRuleFactory(
+        meeting=theirs, kind=Audience.EMAILS, emails=f"Lena <{lund_chief.email.upper()}>"
+    )
+    AudienceRuleFactory(meeting=someone_elses, kind=Audience.EMAILS, emails=f"h{lund_chief.email}")
+
+    data = _export(client, lund_chief)
+
+    assert [row["meeting"] for row in data["meetings_invited_by_name"]] == [theirs.title]
 
 
 def test_the_export_asks_for_a_login(client):
