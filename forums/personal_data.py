@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from forums.models import Adjustment, AudienceRule, Invitation, Meeting, NetworkMembership
 from forums.pasted import parse_pasted
-from kulturportal.emails import normalise_address
+from kulturportal.emails import address_forms, normalise_address
 from kulturportal.models import AuditEntry
 from kulturportal.personal_data import when
 
@@ -25,7 +25,8 @@ def export(user) -> dict:
 
 def _invitations(user) -> list[dict]:
     # By address too: an invitation sent before the account existed is theirs as well.
-    invitations = Invitation.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+    forms = address_forms(user.email)
+    invitations = Invitation.objects.filter(Q(user=user) | Q(email__in=forms))
     return [
         {
             "meeting": i.meeting.title,
@@ -53,7 +54,7 @@ def _reply_history(user) -> list[dict]:
     entries = AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Meeting),
         action="invitation.replied",
-        details__invitee__iexact=user.email,
+        details__invitee__in=address_forms(user.email),
     )
     return [
         {"time": when(e.created_at), "meeting": e.object_repr, "changes": e.changes}
@@ -86,14 +87,14 @@ def _named_in_audiences(user) -> list[dict]:
     itself, not one that contains it (h + anna@… is someone else)."""
     address = normalise_address(user.email)
     by_account = AudienceRule.objects.filter(people=user)
-    pasted = AudienceRule.objects.filter(
-        Q(emails__icontains=user.email) | Q(emails__icontains=address)
-    )
-    rules = (by_account | pasted).distinct().select_related("meeting")
+    mentions = Q()
+    for form in address_forms(user.email):  # a pasted list keeps addresses in lower case
+        mentions |= Q(emails__icontains=form)
+    rules = (by_account | AudienceRule.objects.filter(mentions)).distinct()
     named = set(by_account.values_list("pk", flat=True))
     return [
         {"meeting": r.meeting.title, "starts": when(r.meeting.starts_at)}
-        for r in rules.order_by("meeting__starts_at")
+        for r in rules.select_related("meeting").order_by("meeting__starts_at")
         if r.pk in named
         or any(normalise_address(a) == address for _name, a in parse_pasted(r.emails)[0])
     ]

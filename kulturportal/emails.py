@@ -59,6 +59,19 @@ def normalise_address(address: str) -> str:
     return f"{local}@{domain}".lower()
 
 
+def address_forms(address: str) -> list[str]:
+    """The forms one address may be stored in, for finding a person's rows: as the account
+    holds it, in lower case, normalised (IDNA domain) and with the domain in Unicode, as a
+    pasted list keeps it."""
+    normal = normalise_address(address)
+    local, _at, domain = normal.rpartition("@")
+    unicode_domain = domain
+    with suppress(UnicodeError):
+        unicode_domain = domain.encode("ascii").decode("idna")
+    forms = [address, address.strip().lower(), normal, f"{local}@{unicode_domain}"]
+    return sorted(set(forms))
+
+
 def render_email(name: str, context: dict, language: str = "sv") -> tuple[str, str, str]:
     """Subject, text and HTML of the e-mail `name` in `language`, as it is stored."""
     return finish(*render_unfinished(name, context, language))

@@ -79,7 +79,9 @@ def receive(raw: bytes, *, sender: str = "", recipients: tuple[str, ...] = ()) -
     (the SMTP server then answers 451 and the sending server tries again later)."""
     message = message_from_bytes(raw, policy=policy.default)
     record = InboundEmail.objects.create(
-        sender=(sender or parseaddr(str(message.get("From", "")))[1])[:300],
+        # One form of the address (as everywhere we store one): the export and the limit
+        # per sender find it by that form.
+        sender=normalise_address(sender or parseaddr(str(message.get("From", "")))[1])[:300],
         recipients="\n".join(recipients),
         subject=str(message.get("Subject", ""))[:300],
         message_id=str(message.get("Message-ID", ""))[:300],

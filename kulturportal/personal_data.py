@@ -8,7 +8,6 @@ either exported or named there as not about the person.
 """
 
 from datetime import date, datetime
-from email.utils import parseaddr
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -16,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from kulturportal.discovery import app_modules
-from kulturportal.emails import normalise_address
+from kulturportal.emails import address_forms, normalise_address
 from kulturportal.models import (
     AuditEntry,
     InboundEmail,
@@ -96,7 +95,10 @@ def _roles(user: User) -> list[dict]:
 
 def _role_invitations(user: User) -> list[dict]:
     invitations = RoleInvitation.objects.filter(
-        Q(email__iexact=user.email) | Q(accepted_by=user) | Q(invited_by=user)
+        Q(email__iexact=user.email)
+        | Q(email__in=address_forms(user.email))
+        | Q(accepted_by=user)
+        | Q(invited_by=user)
     ).select_related("municipality", "organisation", "invited_by")
     return [
         {
@@ -133,7 +135,7 @@ def _membership_requests(user: User) -> list[dict]:
 
 
 def _emails_sent(user: User) -> list[dict]:
-    emails = OutgoingEmail.objects.filter(to__iexact=user.email).order_by("created_at")
+    emails = OutgoingEmail.objects.filter(to__in=address_forms(user.email)).order_by("created_at")
     return [
         {
             "subject": e.subject,
@@ -147,13 +149,12 @@ def _emails_sent(user: User) -> list[dict]:
 
 
 def _emails_received(user: User) -> list[dict]:
-    # The same address, not one that contains it (h + anna@… is someone else); the sender
-    # may carry a name ("Anna <anna@…>") and another case or form of the domain.
-    address = normalise_address(user.email)
-    candidates = InboundEmail.objects.filter(
-        Q(sender__icontains=user.email) | Q(sender__icontains=address)
-    ).order_by("created_at")
-    emails = [e for e in candidates if normalise_address(parseaddr(e.sender)[1]) == address]
+    # The inbox stores the sender's address normalised (kulturportal/inbound.py).
+    emails = (
+        InboundEmail.objects.filter(sender=normalise_address(user.email))
+        .defer("raw")
+        .order_by("created_at")
+    )
     return [
         {
             "subject": e.subject,

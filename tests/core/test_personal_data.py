@@ -17,13 +17,20 @@ from consultations.models import Round, text_hash
 from consultations.services import Posted
 from forums import services as forum_services
 from forums.models import Audience
+from forums.pasted import format_pasted, read_pasted
 from kulturplan import demo as plan_demo
 from kulturplan import services as plan_services
 from kulturplan.models import CulturePlan
-from kulturportal.emails import queue_email
-from kulturportal.models import InboundEmail, Organisation, User
+from kulturportal import inbound
+from kulturportal.emails import normalise_address, queue_email
+from kulturportal.models import Organisation, User
 from kulturportal.organisations.services import request_membership
-from tests.factories import AudienceRuleFactory, InvitationFactory, MeetingFactory
+from tests.factories import (
+    AudienceRuleFactory,
+    InvitationFactory,
+    MeetingFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -231,9 +238,13 @@ def test_the_export_holds_mail_from_their_address_and_none_from_one_that_contain
     h + their address, or their address + ".example.net", put someone else's message
     (subject, outcome, the note on why) in their export."""
     own, other, longer = "Svar: Kulturrådet", "Någon annans svar", "En annan domäns svar"
-    InboundEmail.objects.create(sender=lund_chief.email.upper(), subject=own, raw=b"")
-    InboundEmail.objects.create(sender=f"h{lund_chief.email}", subject=other, raw=b"")
-    InboundEmail.objects.create(sender=f"{lund_chief.email}.example.net", subject=longer, raw=b"")
+    for sender, subject in [
+        (lund_chief.email.upper(), own),
+        (f"h{lund_chief.email}", other),
+        (f"{lund_chief.email}.example.net", longer),
+    ]:
+        message = f"From: {sender}\r\nSubject: {subject}\r\n\r\nHej\r\n"
+        inbound.receive(message.encode(), sender=sender)
 
     data = _export(client, lund_chief)
 
@@ -255,6 +266,26 @@ def test_the_export_names_meetings_pasted_with_their_address_not_one_containing_
     data = _export(client, lund_chief)
 
     assert [row["meeting"] for row in data["meetings_invited_by_name"]] == [theirs.title]
+
+
+def test_the_export_finds_their_address_in_every_form_it_is_stored_in(client, db):
+    """Review of the mend above: the search was still by a substring of the address as the
+    account holds it, so a message from ASA@MALMÖ.SE (SQLite's LIKE folds ASCII only) or
+    from the punycode form, and an invitation stored in the punycode form before the
+    account existed, were missing from asa@malmö.se's export."""
+    asa = UserFactory(email="asa@malmö.se")
+    for sender, subject in [("ASA@MALMÖ.SE", "Versaler"), ("asa@xn--malm-8qa.se", "Punycode")]:
+        message = f"From: {sender}\r\nSubject: {subject}\r\n\r\nHej\r\n"
+        inbound.receive(message.encode(), sender=sender)
+    invited = InvitationFactory(email=normalise_address(asa.email), name="Åsa")
+    as_the_form_stores_it = format_pasted(read_pasted("Åsa <ASA@MALMÖ.SE>").pairs)
+    AudienceRuleFactory(meeting=invited.meeting, kind=Audience.EMAILS, emails=as_the_form_stores_it)
+
+    data = _export(client, asa)
+
+    assert {e["subject"] for e in data["emails_received_from_you"]} == {"Versaler", "Punycode"}
+    assert [i["meeting"] for i in data["meeting_invitations"]] == [invited.meeting.title]
+    assert [m["meeting"] for m in data["meetings_invited_by_name"]] == [invited.meeting.title]
 
 
 def test_the_export_asks_for_a_login(client):
