@@ -18,9 +18,10 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from kulturportal.emails import normalise_address
+from kulturportal.models import FULL_NAME_MAX_LENGTH
 from kulturportal.text import clean_name
 
-NAME_MAX_LENGTH = 200  # Invitation.name
+NAME_MAX_LENGTH = FULL_NAME_MAX_LENGTH  # Invitation.name
 # RFC 5321's limit, and Invitation.email's: Django's validator takes up to 320 characters.
 ADDRESS_MAX_LENGTH = 254
 _BRACKETED = re.compile(r"^(?P<name>.*?)\s*<(?P<address>[^<>]*)>\s*$", re.DOTALL)

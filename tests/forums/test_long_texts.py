@@ -1,7 +1,7 @@
 """Issue 20, item 6: one long name stopped a whole meeting's invitations.
 
 Defect: the sign-up form allows a 100-character first and a 100-character last name, so a
-full name of 201 characters; `Invitation.name` holds 200. The invitations go in with COPY
+full name of 201 characters; `Invitation.name` held 200 (201 now). The invitations go in with COPY
 (kulturportal/bulk.py), PostgreSQL refused the row, and `schedule_and_invite` rolled back
 for everyone. SQLite does not enforce lengths: these tests mean PostgreSQL (make test runs
 them there), and bulk.py now checks lengths itself so SQLite fails the same way.

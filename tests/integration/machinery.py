@@ -192,16 +192,48 @@ class Supervisor(threading.Thread):
         self.launch = launch
         self.worker = worker
         self.restarts = 0
+        self.error: BaseException | None = None
         self._stopping = threading.Event()
 
     def run(self) -> None:
-        while not self._stopping.wait(0.2):
-            if self.worker.process.poll() is None or self.worker.killed:
-                continue
-            self.restarts += 1
-            self.worker = self.launch()
+        delay = 0.1
+        try:
+            while not self._stopping.wait(0.2):
+                if self.worker.killed or not _has_exited(self.worker.process):
+                    continue
+                _end_group(self.worker)
+                # As a restart policy does: a little later each time, so a worker that
+                # cannot start does not spin.
+                if self._stopping.wait(delay):
+                    return
+                delay = min(delay * 2, 5.0)
+                self.restarts += 1
+                self.worker = self.launch()
+        except BaseException as error:  # stop() raises it, rather than a test timing out
+            self.error = error
 
     def stop(self) -> None:
         """Before teardown kills the workers: none is started after this returns."""
         self._stopping.set()
-        self.join()
+        self.join(timeout=30)
+        assert not self.is_alive(), f"{self.name} did not stop"
+        if self.error is not None:
+            raise self.error
+
+
+def _has_exited(process: subprocess.Popen) -> bool:
+    """Without reaping it: until it is reaped, its pid (its process group's id) is ours."""
+    try:
+        flags = os.WEXITED | os.WNOHANG | os.WNOWAIT
+        return os.waitid(os.P_PID, process.pid, flags) is not None
+    except ChildProcessError:  # reaped already
+        return True
+
+
+def _end_group(worker: Worker) -> None:
+    """What the exited worker's pool left behind goes too, as a container's restart ends
+    every process in it; then reap it, and mark it so teardown signals no reused id."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(worker.process.pid, signal.SIGKILL)
+    worker.process.wait()
+    worker.killed = True
