@@ -21,7 +21,6 @@ from kulturportal.emails import normalise_address
 from kulturportal.models import FULL_NAME_MAX_LENGTH
 from kulturportal.text import clean_name
 
-NAME_MAX_LENGTH = FULL_NAME_MAX_LENGTH  # Invitation.name
 # RFC 5321's limit, and Invitation.email's: Django's validator takes up to 320 characters.
 ADDRESS_MAX_LENGTH = 254
 _BRACKETED = re.compile(r"^(?P<name>.*?)\s*<(?P<address>[^<>]*)>\s*$", re.DOTALL)
@@ -152,7 +151,7 @@ def _clean_name(name: str) -> str:
     name = name.strip()
     if len(name) >= 2 and name[0] == name[-1] and name[0] in "\"'":
         name = unquote(name) if name[0] == '"' else name[1:-1]
-    return clean_name(name)[:NAME_MAX_LENGTH]
+    return clean_name(name)[:FULL_NAME_MAX_LENGTH]  # Invitation.name
 
 
 def format_entry(name: str, address: str) -> str:

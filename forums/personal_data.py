@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from forums.models import Adjustment, AudienceRule, Invitation, Meeting, NetworkMembership
 from forums.pasted import parse_pasted
-from kulturportal.emails import address_forms, normalise_address
+from kulturportal.emails import address_forms, holds_address, normalise_address
 from kulturportal.models import AuditEntry
 from kulturportal.personal_data import when
 
@@ -25,8 +25,7 @@ def export(user) -> dict:
 
 def _invitations(user) -> list[dict]:
     # By address too: an invitation sent before the account existed is theirs as well.
-    forms = address_forms(user.email)
-    invitations = Invitation.objects.filter(Q(user=user) | Q(email__in=forms))
+    invitations = Invitation.objects.filter(Q(user=user) | holds_address("email", user.email))
     return [
         {
             "meeting": i.meeting.title,
@@ -52,9 +51,9 @@ def _invitations(user) -> list[dict]:
 def _reply_history(user) -> list[dict]:
     """Each reply as the log holds it: the reply link's replies have no account to name."""
     entries = AuditEntry.objects.filter(
+        holds_address("details__invitee", user.email),
         content_type=ContentType.objects.get_for_model(Meeting),
         action="invitation.replied",
-        details__invitee__in=address_forms(user.email),
     )
     return [
         {"time": when(e.created_at), "meeting": e.object_repr, "changes": e.changes}

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection as database
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -70,6 +71,12 @@ def address_forms(address: str) -> list[str]:
         unicode_domain = domain.encode("ascii").decode("idna")
     forms = [address, address.strip().lower(), normal, f"{local}@{unicode_domain}"]
     return sorted(set(forms))
+
+
+def holds_address(field: str, address: str) -> Q:
+    """Rows whose `field` is this address: in any case as the account holds it, or in one
+    of its other stored forms (address_forms)."""
+    return Q(**{f"{field}__iexact": address}) | Q(**{f"{field}__in": address_forms(address)})
 
 
 def render_email(name: str, context: dict, language: str = "sv") -> tuple[str, str, str]:

@@ -5,8 +5,7 @@ from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from kulturportal.collation import swedish
-from kulturportal.models import Municipality, Organisation, Role, User
-from kulturportal.models.people import NAME_PART_MAX_LENGTH
+from kulturportal.models import NAME_PART_MAX_LENGTH, Municipality, Organisation, Role, User
 from kulturportal.text import clean_name
 
 

@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from kulturportal.discovery import app_modules
-from kulturportal.emails import address_forms, normalise_address
+from kulturportal.emails import holds_address, normalise_address
 from kulturportal.models import (
     AuditEntry,
     InboundEmail,
@@ -95,10 +95,7 @@ def _roles(user: User) -> list[dict]:
 
 def _role_invitations(user: User) -> list[dict]:
     invitations = RoleInvitation.objects.filter(
-        Q(email__iexact=user.email)
-        | Q(email__in=address_forms(user.email))
-        | Q(accepted_by=user)
-        | Q(invited_by=user)
+        holds_address("email", user.email) | Q(accepted_by=user) | Q(invited_by=user)
     ).select_related("municipality", "organisation", "invited_by")
     return [
         {
@@ -135,7 +132,7 @@ def _membership_requests(user: User) -> list[dict]:
 
 
 def _emails_sent(user: User) -> list[dict]:
-    emails = OutgoingEmail.objects.filter(to__in=address_forms(user.email)).order_by("created_at")
+    emails = OutgoingEmail.objects.filter(holds_address("to", user.email)).order_by("created_at")
     return [
         {
             "subject": e.subject,

@@ -27,6 +27,7 @@ from kulturportal.models.outbox import (
 )
 from kulturportal.models.people import (
     FULL_NAME_MAX_LENGTH,
+    NAME_PART_MAX_LENGTH,
     ROLE_SCOPE_CONDITION,
     Role,
     RoleAssignment,
@@ -57,6 +58,7 @@ __all__ = [
     "AUDIT_DETAIL_VALUE_LABELS",
     "AUDIT_VALUE_LABELS",
     "FULL_NAME_MAX_LENGTH",
+    "NAME_PART_MAX_LENGTH",
     "ROLE_SCOPE_CONDITION",
     "ActivityArea",
     "AuditEntry",
