@@ -43,30 +43,31 @@ def form_url(round: Round, respondent) -> str:
     return reverse("consultations:respond", args=[round.slug, kind, respondent.slug])
 
 
+def _respondent_key(respondent) -> dict:
+    if isinstance(respondent, Municipality):
+        return {"municipality": respondent}
+    return {"organisation": respondent}
+
+
 def existing_or_new(round: Round, respondent) -> Response:
     """The respondent's response, or an unsaved one to show an empty form: looking at the
     form stores nothing."""
-    key = (
-        {"municipality": respondent}
-        if isinstance(respondent, Municipality)
-        else {"organisation": respondent}
-    )
-    return Response.objects.filter(round=round, **key).first() or Response(round=round, **key)
+    key = _respondent_key(respondent)
+    found = Response.objects.filter(round=round, **key).first()
+    if found is None:
+        return Response(round=round, **key)
+    # The round and the respondent the caller holds are the response's: not read again.
+    for field, value in {"round": round, **key}.items():
+        setattr(found, field, value)
+    return found
 
 
 def response_for(round: Round, respondent) -> Response:
     """The respondent's response to the round, a new empty draft if it has none."""
-    key = (
-        {"municipality": respondent}
-        if isinstance(respondent, Municipality)
-        else {"organisation": respondent}
-    )
-    # The round and the respondent the caller holds are the response's: not read again.
-    existing = Response.objects.filter(round=round, **key).first()
-    if existing is not None:
-        existing.round = round
-        setattr(existing, *next(iter(key.items())))
-        return existing  # the usual case: read without a transaction of its own
+    response = existing_or_new(round, respondent)
+    if response.pk:
+        return response  # the usual case: read without a transaction of its own
+    key = _respondent_key(respondent)
     try:
         with transaction.atomic():
             response, _created = Response.objects.get_or_create(round=round, **key)

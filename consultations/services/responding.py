@@ -6,7 +6,6 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -68,8 +67,12 @@ class NothingNewToSubmit(Exception):
         self.submission = submission
 
 
-class TooManyAttachments(Exception):
-    pass
+class TooManyAttachments(ValidationError):
+    """The response holds MAX_ATTACHMENTS already: said beside the file field, as any
+    refused file is."""
+
+    def __init__(self):
+        super().__init__(TOO_MANY % {"count": MAX_ATTACHMENTS})
 
 
 @dataclass
@@ -129,7 +132,7 @@ def save_answers(
     showed). The log names the questions changed, never the text: a draft is the
     organisation's own until it is submitted.
     """
-    response = _locked(response)
+    response = _locked(response.pk)
     _require_editable(response)
     stored = {a.question_id: a for a in response.answers.select_related("updated_by")}
     if _save_locked(response, stored, posted, consent, consent_shown, actor):
@@ -138,12 +141,12 @@ def save_answers(
     return response
 
 
-def _locked(response: Response) -> Response:
+def _locked(pk: int) -> Response:
     """The response row locked, with what its log entries and a submission read."""
     return (
         Response.objects.select_for_update(of=("self",))
         .select_related("round", "organisation", "municipality", "current_submission")
-        .get(pk=response.pk)
+        .get(pk=pk)
     )
 
 
@@ -219,7 +222,7 @@ def _touch(response: Response, user) -> None:
 def add_attachment(
     *, response: Response, upload, question: Question | None = None, actor
 ) -> Attachment:
-    response = _locked(response)
+    response = _locked(response.pk)
     _require_editable(response)
     live = response.attachments.filter(removed_at__isnull=True).count()
     attachment = _attach_locked(response, upload, question, actor, live)
@@ -253,7 +256,7 @@ def _attach_locked(response: Response, upload, question, actor, live: int) -> At
 def remove_attachment(*, attachment: Attachment, actor) -> None:
     """Gone for everyone: the file is deleted once the removal commits; the row stays, so
     a submitted version can still say it had a file, and the log says it was removed."""
-    response = Response.objects.select_for_update().get(pk=attachment.response_id)
+    response = _locked(attachment.response_id)
     _require_editable(response)
     stored = Attachment.objects.get(pk=attachment.pk)
     Attachment.objects.filter(pk=attachment.pk).update(removed_at=timezone.now(), file="")
@@ -331,7 +334,7 @@ def save_and_submit(
     raised once the rest has committed as a draft, as when it was saved alone."""
     refusal: Exception | None = None
     with transaction.atomic():
-        response = _locked(response)
+        response = _locked(response.pk)
         _require_editable(response)
         stored = {a.question_id: a for a in response.answers.select_related("updated_by")}
         attachments = list(response.attachments.filter(removed_at__isnull=True))
@@ -340,10 +343,8 @@ def save_and_submit(
         for key, upload, question in files:
             try:
                 attachment = _attach_locked(response, upload, question, actor, len(attachments))
-            except ValidationError as error:
+            except ValidationError as error:  # TooManyAttachments too
                 refused_files[key] = error.messages
-            except TooManyAttachments:
-                refused_files[key] = [TOO_MANY % {"count": MAX_ATTACHMENTS}]
             else:
                 attachments.append(attachment)
                 changed = True
@@ -372,7 +373,7 @@ def save_and_submit(
 def submit(*, response: Response, actor, moment: datetime | None = None) -> Submission:
     """Submit the response as it now stands, before the deadline, with every required
     answer given. The first submission takes the registration number; each one is kept."""
-    response = _locked(response)
+    response = _locked(response.pk)
     _require_editable(response)
     submission = _submit_locked(
         response,
@@ -484,7 +485,7 @@ def frozen_content(
 
 @transaction.atomic
 def withdraw(*, response: Response, actor, moment: datetime | None = None) -> Response:
-    response = Response.objects.select_for_update().select_related("round").get(pk=response.pk)
+    response = _locked(response.pk)
     _require_editable(response)
     if not response.is_submitted():
         raise NotSubmitted
@@ -492,9 +493,8 @@ def withdraw(*, response: Response, actor, moment: datetime | None = None) -> Re
         raise RoundClosed
     response.status = Response.Status.WITHDRAWN
     response.withdrawn_at = moment or timezone.now()
-    response.version = F("version") + 1
+    response.version += 1  # under the row's lock
     response.save()
-    response.refresh_from_db()
     audit.record(
         "response.withdrawn",
         response,

@@ -123,13 +123,8 @@ def _store_files(request, form, response) -> bool:
             services.add_attachment(
                 response=response, upload=upload, question=question, actor=request.user
             )
-        except ValidationError as error:
+        except ValidationError as error:  # services.TooManyAttachments too
             form.file_errors[name] = error.messages
-            ok = False
-        except services.TooManyAttachments:
-            form.file_errors[name] = [
-                _("Ett svar kan ha högst %(count)s bilagor.") % {"count": services.MAX_ATTACHMENTS}
-            ]
             ok = False
     return ok
 
